@@ -103,8 +103,10 @@ def item_summary(
     >>> long = pd.DataFrame({"item": ["q1"] * 4 + ["q2"] * 4,
     ...                      "score": [5, 4, 3, 4, 2, 1, None, 5]})
     >>> out = item_summary(long)
-    >>> out[["item", "nobs", "mean", "top2_share"]].round(3).to_string(index=False)
-    'item  nobs  mean  top2_share\n  q1     4 4.000       0.750\n  q2     3 2.667       0.333'
+    >>> print(out[["item", "nobs", "mean", "top2_share"]].round(3).to_string(index=False))
+    item  nobs  mean  top2_share
+      q1     4 4.000       0.750
+      q2     3 2.667       0.333
     """
     check_alpha(alpha)
     keys = _as_list(by) + [item_col]
@@ -346,7 +348,7 @@ def nps_from_counts(promoters, passives, detractors, alpha: float = 0.05) -> Net
     try:
         n_plus, n_zero, n_minus = np.broadcast_arrays(n_plus, n_zero, n_minus)
     except ValueError as exc:
-        raise ValueError("The counts of promoters, passives and detractors must have the same shape.") from exc
+        raise ValueError("The counts of promoters, passives and detractors must match in shape.") from exc
     counts = np.stack([n_plus, n_zero, n_minus])
     if np.any(~np.isfinite(counts)) or np.any(counts < 0):
         raise ValueError("Counts of promoters, passives and detractors must be non-negative numbers.")

@@ -46,8 +46,8 @@ def test_item_summary_matches_scipy_and_statsmodels(long_frame):
     ]
     assert len(out) == 6
     for row in out.itertuples():
-        scores = long_frame.loc[(long_frame.provider == row.provider) & (long_frame.item == row.item), "score"]
-        scores = scores.dropna().to_numpy()
+        mask = (long_frame.provider == row.provider) & (long_frame.item == row.item)
+        scores = long_frame.loc[mask, "score"].dropna().to_numpy()
         n = scores.size
         assert row.nobs == n
         assert row.mean == pytest.approx(scores.mean(), abs=1e-12)
