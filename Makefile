@@ -1,0 +1,65 @@
+# Sapa — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+export FLASK_APP := wsgi.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install install-test translations translations-update lint bench db-upgrade clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Compile the interface catalogues (kk, ru, uk, en) into .mo files.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 4
+
+## Extract strings from code and templates and merge them into every catalogue.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+db-upgrade: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+
+## Install, migrate the embedded SQLite database, load the demo on first start, serve.
+run: db-upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo ""
+	@echo "  Sapa is running at http://$(HOST):$(PORT)/"
+	@echo "  Demo sign-ins at http://$(HOST):$(PORT)/staff/login (password: sapa-demo-2026)"
+	@echo "    admin@demo.sapa · evaluator@demo.sapa · monitor@demo.sapa · monitor.ua@demo.sapa"
+	@echo "    manager@demo.sapa · worker@demo.sapa"
+	@echo "  Stop with Ctrl+C."
+	@echo ""
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning wsgi:app
+
+## Everything the tests need, then the whole suite (SQLite, a throwaway PostgreSQL, headless Chromium).
+test: install-test translations
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
+
+bench: install-test translations
+	$(BIN)/python benchmarks/bench_analysis.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,41 @@
+"""Sapa: client-satisfaction surveys and quality monitoring for social services."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from survey_app.config import PROJECT_ROOT, load_config
+
+
+def create_app(config=None) -> Flask:
+    """Build the application.
+
+    ``config`` is a config object or class, a name ("embedded", "production", "test"), or None
+    to read ``SAPA_ENV``. Migrations are a deploy step (``flask db upgrade``), never run here.
+    """
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=str(settings.instance_path), instance_relative_config=False)
+    app.config.from_object(settings)
+
+    from survey_app import database, errors, i18n, security
+    from survey_app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    from survey_app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+    errors.init_app(app)
+
+    from survey_app import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Campaigns (waves), their participating providers, short links and one-time codes."""

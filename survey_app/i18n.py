@@ -1,0 +1,59 @@
+"""Interface language: explicit choice → session → staff preference → Accept-Language → default."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, session, url_for
+from flask_login import current_user
+
+# The language switch shows each language's name in its own script.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "uk": "Українська", "en": "English"}
+
+
+def supported(language: str | None) -> bool:
+    return language in current_app.config["LANGUAGES"]
+
+
+def select_locale() -> str:
+    """Pick the interface language once per request and cache it on ``g``."""
+    if "language" in g:
+        return g.language
+    chosen = request.args.get("lang")
+    if supported(chosen):
+        session["lang"] = chosen
+        language = chosen
+    elif supported(session.get("lang")):
+        language = session["lang"]
+    elif getattr(current_user, "is_authenticated", False) and supported(current_user.language):
+        language = current_user.language
+    else:
+        language = (
+            request.accept_languages.best_match(current_app.config["LANGUAGES"])
+            or g.get("offered_language")  # e.g. a campaign's first language
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+    g.language = language
+    return language
+
+
+def offer_language(language: str) -> None:
+    """Let a page (a campaign's survey) say which language to offer when the visitor has not chosen."""
+    if supported(language) and "language" not in g and not supported(session.get("lang")):
+        g.offered_language = language
+
+
+def switch_url(language: str) -> str:
+    """The current page in another language, keeping its other query arguments."""
+    args = dict(request.args)
+    args["lang"] = language
+    endpoint = request.endpoint or "main.home"
+    return url_for(endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def language_context():
+        return {
+            "current_language": select_locale(),
+            "language_names": LANGUAGE_NAMES,
+            "language_switch_url": switch_url,
+        }

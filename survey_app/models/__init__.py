@@ -1,0 +1,32 @@
+"""The domain model, one module per area; imported here so Alembic sees every table."""
+
+from survey_app.models.base import LANGUAGES, Base
+from survey_app.models.campaigns import Campaign, CampaignProvider, OneTimeCode
+from survey_app.models.contracts import (
+    Contract,
+    ContractDocument,
+    ContractTarget,
+    Funder,
+    IndicatorDefinition,
+)
+from survey_app.models.geography import Region
+from survey_app.models.instruments import (
+    Choice,
+    ChoiceList,
+    Dimension,
+    Instrument,
+    InstrumentText,
+    InstrumentVersion,
+    Item,
+    PublishedVersionError,
+)
+from survey_app.models.providers import Provider, RecipientCategory, ServiceStandard, ServiceType
+from survey_app.models.responses import Answer, Response
+from survey_app.models.users import User
+
+__all__ = [
+    "LANGUAGES", "Answer", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract",
+    "ContractDocument", "ContractTarget", "Dimension", "Funder", "IndicatorDefinition", "Instrument",
+    "InstrumentText", "InstrumentVersion", "Item", "OneTimeCode", "Provider", "PublishedVersionError",
+    "RecipientCategory", "Region", "Response", "ServiceStandard", "ServiceType", "User",
+]

@@ -1,0 +1,1 @@
+"""Reference data every installation needs: regions, service types, standards, categories, indicators."""

@@ -1,0 +1,16 @@
+"""``flask load-reference``: regions, service types, standards, categories and indicators."""
+
+from __future__ import annotations
+
+import click
+
+from survey_app.extensions import db
+from survey_app.reference.loader import load_reference
+
+
+@click.command("load-reference")
+def load_reference_command():
+    """Load or update the reference lists (safe to run again)."""
+    load_reference()
+    db.session.commit()
+    click.echo("Reference data loaded.")
