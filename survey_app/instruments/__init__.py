@@ -1,0 +1,1 @@
+"""Instruments: XLSForm questionnaires parsed, validated, translated and exported (pure Python)."""
