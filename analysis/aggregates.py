@@ -647,10 +647,12 @@ def _group_codes(frame: pd.DataFrame, keys: list) -> tuple[np.ndarray, pd.DataFr
 
 def _check_scale_values(values) -> list[int]:
     try:
-        scale = [int(v) for v in values]
+        given = list(values)
+        scale = [int(v) for v in given]
     except (TypeError, ValueError) as exc:
         raise ValueError("values must be whole numbers, for example (1, 2, 3, 4, 5).") from exc
-    if not scale or len(set(scale)) != len(scale) or any(float(v) != float(w) for v, w in zip(scale, values)):
+    whole = all(float(v) == float(w) for v, w in zip(scale, given, strict=True))
+    if not scale or len(set(scale)) != len(scale) or not whole:
         raise ValueError("values must be distinct whole numbers, for example (1, 2, 3, 4, 5).")
     return scale
 

@@ -446,7 +446,7 @@ def _prepare(frame, outcome, provider, adjusters, categorical, levels):
         filled = np.where(present, x, 0.0)
         overall = filled.sum(axis=0) / np.maximum(present.sum(axis=0), 1)
         if np.any(present.sum(axis=0) == 0):
-            empty = [t for t, ok in zip(design.columns, present.any(axis=0)) if not ok]
+            empty = [t for t, ok in zip(design.columns, present.any(axis=0), strict=True) if not ok]
             raise ValueError(f"No respondent has the adjuster term(s): {', '.join(empty)}.")
         for k in np.flatnonzero(missing.any(axis=0)):
             count = np.bincount(codes, weights=present[:, k], minlength=size)
@@ -471,7 +471,7 @@ def _fit(provider, keys, n, y_bar, x_bar, w_xx, w_xy, w_yy, terms, alpha) -> Cas
     scale = np.sqrt(np.clip(np.diag(w_xx), 0.0, None))
     # A term is flat when its within spread is rounding noise relative to its size.
     noise = 1e-9 * (1.0 + np.abs(x_overall)) * np.sqrt(n_total)
-    flat = [t for t, s, tol in zip(terms, scale, noise) if not s > tol]
+    flat = [t for t, s, tol in zip(terms, scale, noise, strict=True) if not s > tol]
     if flat:
         raise ValueError(
             "These adjuster terms do not vary within providers and cannot be estimated: "
