@@ -201,6 +201,7 @@ def test_bad_input_raises_value_error(call):
 def test_rake_reports_non_convergence_and_empty_category():
     conflicting = pd.DataFrame({"g": ["a", "b"], "h": ["x", "y"]})
     with pytest.raises(ValueError, match="did not reach the margins"):
-        rake(conflicting, {"g": pd.Series({"a": 10, "b": 10}), "h": pd.Series({"x": 5, "y": 15})}, max_iter=50)
+        rake(conflicting, {"g": pd.Series({"a": 10, "b": 10}), "h": pd.Series({"x": 5, "y": 15})},
+             max_iter=50)
     with pytest.raises(ValueError, match="recipients but no respondents"):
         rake(conflicting, {"g": pd.Series({"a": 10, "b": 5, "c": 5})})
