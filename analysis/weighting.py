@@ -252,8 +252,8 @@ def weighted_mean(values, weights, alpha: float = 0.05) -> WeightedEstimate:
     return WeightedEstimate(
         estimate=estimate,
         se=se,
-        low=estimate - z * se,
-        high=estimate + z * se,
+        low=float(estimate - z * se),
+        high=float(estimate + z * se),
         nobs=int(y.size),
         effective_nobs=kish_effective_n(w),
         alpha=alpha,
