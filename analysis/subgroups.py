@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis._checks import as_float_array, check_alpha
+from analysis.change import newcombe_interval
 from analysis.intervals import standard_error_of_mean, t_interval, wilson_interval
 
 ADJUST_METHODS = ("holm", "fdr_bh", None)
@@ -437,8 +438,6 @@ def pairwise_proportions(
     >>> out["pvalue_adjusted"].round(4).tolist()
     [0.1852, 0.1852, 0.0043]
     """
-    from analysis.change import newcombe_interval  # change imports nothing from here; no cycle at import
-
     check_alpha(alpha)
     x, n = _counts(successes, nobs)
     names = _labels(labels, n.size)
