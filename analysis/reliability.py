@@ -471,7 +471,7 @@ def _rho(icc):
 def _complete_items(wide, min_items: int) -> np.ndarray:
     if not isinstance(wide, pd.DataFrame):
         # The package promises ValueError for every bad input, so callers catch one type.
-        raise ValueError("Expected a pandas DataFrame with one column per item.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame with one column per item.")
     if wide.shape[1] < min_items:
         raise ValueError(f"At least {min_items} items are needed.")
     try:

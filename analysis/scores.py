@@ -450,7 +450,7 @@ def _numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
 def _require_columns(frame, columns) -> None:
     if not isinstance(frame, pd.DataFrame):
         # The package promises ValueError for every bad input, so callers catch one type.
-        raise ValueError("Expected a pandas DataFrame.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame.")
     missing = [column for column in dict.fromkeys(columns) if column not in frame.columns]
     if missing:
         raise ValueError(f"The frame lacks the column(s): {', '.join(map(str, missing))}.")

@@ -512,7 +512,7 @@ def compare_subgroups(
         raise ValueError('kind must be "mean" or "proportion".')
     if not isinstance(frame, pd.DataFrame):
         # The package promises ValueError for every bad input, so callers catch one type.
-        raise ValueError("Expected a pandas DataFrame.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame.")
     missing = [column for column in (value_col, group_col) if column not in frame.columns]
     if missing:
         raise ValueError(f"The frame lacks the column(s): {', '.join(map(str, missing))}.")

@@ -174,7 +174,7 @@ def indicator_verdicts(
     """
     if not isinstance(frame, pd.DataFrame):
         # The package promises ValueError for every bad input, so callers catch one type.
-        raise ValueError("Expected a pandas DataFrame of indicators.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame of indicators.")
     columns = [value_col, low_col, high_col, target_col]
     columns += [nobs_col] if nobs_col is not None else []
     columns += [direction_col] if direction_col is not None else []

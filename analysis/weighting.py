@@ -355,7 +355,7 @@ def _max_margin_error(weights, codes, targets) -> float:
 def _cell_keys(sample: pd.DataFrame, columns: list) -> list:
     if not isinstance(sample, pd.DataFrame):
         # The package promises ValueError for every bad input, so callers catch one type.
-        raise ValueError("Expected a pandas DataFrame of respondents.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame of respondents.")
     if not columns:
         raise ValueError("Name at least one column that defines the cells.")
     missing = [column for column in columns if column not in sample.columns]
