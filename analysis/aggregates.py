@@ -611,7 +611,7 @@ def _check_moments(moment_frame) -> None:
 
 def _count_matrix(count_frame) -> tuple[list[int], np.ndarray]:
     if not isinstance(count_frame, pd.DataFrame):
-        raise ValueError("Expected a pandas DataFrame of answer counts.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame of answer counts.")
     found = {}
     for column in count_frame.columns:
         match = _COUNT_COLUMN.match(str(column))
@@ -667,7 +667,7 @@ def _numeric(series: pd.Series, name: str) -> pd.Series:
 def _require_columns(frame, columns) -> None:
     if not isinstance(frame, pd.DataFrame):
         # The package promises ValueError for every bad input, so callers catch one type.
-        raise ValueError("Expected a pandas DataFrame.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame.")
     missing = [column for column in dict.fromkeys(columns) if column not in frame.columns]
     if missing:
         raise ValueError(f"The frame lacks the column(s): {', '.join(map(str, missing))}.")

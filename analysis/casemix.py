@@ -375,7 +375,7 @@ def casemix_adjust_from_crossproducts(
     """
     check_alpha(alpha)
     if not isinstance(cross, pd.DataFrame):
-        raise ValueError("Expected a pandas DataFrame of cross-products.")  # noqa: TRY004
+        raise ValueError("Expected a pandas DataFrame of cross-products.")
     if terms is None:
         terms = cross.attrs.get("terms")
         if terms is None:

@@ -585,7 +585,7 @@ def _percent(level: float, lang: str) -> str:
 
 def _require(frame, columns, name: str) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame.")  # noqa: TRY004
+        raise ValueError(f"{name} must be a pandas DataFrame.")
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{name} lacks the column(s): {', '.join(missing)}.")
