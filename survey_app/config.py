@@ -83,6 +83,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """In-memory or throwaway databases, CSRF off unless a test turns it on."""
 
+    __test__ = False  # not a pytest test class
     NAME = "test"
     SAPA_ENV = "test"
     TESTING = True

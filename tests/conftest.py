@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from survey_app import create_app
 from survey_app.config import TestConfig
@@ -45,7 +47,10 @@ def _transactional(application):
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # A plain Session: Flask-SQLAlchemy's own picks its engine itself and would ignore ``bind``.
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
         clear_cache()
         try:
             yield _db
@@ -84,7 +89,10 @@ def postgres():
 
 @pytest.fixture(scope="session")
 def pg_app(postgres):
-    return _make_app(postgres.create_database("sapa_test"))
+    application = _make_app(postgres.create_database("sapa_test"))
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from survey_app.campaigns.codes import LINK_CODE_LENGTH, ONE_TIME_CODE_LENGTH, random_code
 from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignProvider, OneTimeCode, Provider
+from survey_app.models.base import today
 
 
 def _unused(model, column, length: int) -> str:
@@ -40,15 +41,17 @@ def enrol_provider(
     return participant
 
 
-def issue_codes(participant: CampaignProvider, count: int, expires_on: date | None = None) -> list[OneTimeCode]:
+def issue_codes(participant: CampaignProvider, count: int, expires_on: date | None = None,
+                issued_on: date | None = None) -> list[OneTimeCode]:
     """New one-time codes for printing on slips; nothing links a code to the person who gets it."""
     if not 1 <= count <= 5000:
         raise ValueError("Issue between 1 and 5,000 codes at a time.")
     codes = [
         OneTimeCode(
-            participant=participant,
+            campaign_provider_id=participant.id,
             code=_unused(OneTimeCode, OneTimeCode.code, ONE_TIME_CODE_LENGTH),
             expires_on=expires_on or participant.campaign.ends_on,
+            issued_on=issued_on or today(),
         )
         for _ in range(count)
     ]

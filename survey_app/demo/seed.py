@@ -257,7 +257,7 @@ def _save_campaign(country: str, wave: int, starts_on: date, ends_on: date, vers
 
 def _response_counts(rng, providers: list[DemoProvider], wave: int) -> dict[str, int]:
     """How many recipients of each provider answer: about a third, fewer while a wave is still open."""
-    rates = rng.beta(2.4, 4.6, size=len(providers)) * (0.85 if wave == 2 else 1.0)
+    rates = rng.beta(2.8, 4.2, size=len(providers)) * (0.85 if wave == 2 else 1.0)
     return {
         provider.code: int(min(provider.recipients_served, round(provider.recipients_served * rate)))
         for provider, rate in zip(providers, rates, strict=True)
@@ -279,9 +279,10 @@ def _invitations(rng, responses: int) -> int | None:
 
 def _issue_demo_codes(rng, participants, expires_on: date) -> None:
     for participant in participants:
-        if participant.codes:
+        if db.session.scalar(select(func.count()).select_from(OneTimeCode)
+                             .where(OneTimeCode.campaign_provider_id == participant.id)):
             continue
-        codes = issue_codes(participant, 30, expires_on)
+        codes = issue_codes(participant, 30, expires_on, issued_on=participant.campaign.starts_on)
         for code in codes[: int(rng.integers(5, 15))]:
             code.used_on = max(participant.campaign.starts_on, today() - timedelta(days=int(rng.integers(0, 60))))
 
@@ -320,4 +321,4 @@ def _insert_responses(campaign: Campaign, version_id: int, generated: list[Gener
         for name, choice, score, text in response.answers
     ]
     for start in range(0, len(answer_rows), 50_000):
-        db.session.execute(insert(Answer), answer_rows[start:start + 50_000])
+        db.session.execute(insert(Answer.__table__), answer_rows[start:start + 50_000])

@@ -73,18 +73,22 @@ def save_form(form: FormDefinition, source: bytes | None = None, publish: bool =
 
 
 def _add_content(version: InstrumentVersion, form: FormDefinition) -> None:
-    dimensions = {code: Dimension(version=version, code=code, position=i) for i, code in enumerate(form.dimensions)}
-    choice_lists = {}
-    for list_name, choices in form.choice_lists.items():
-        choice_list = ChoiceList(version=version, name=list_name)
-        choice_list.choices = [
-            Choice(name=choice.name, position=i, score=choice.score) for i, choice in enumerate(choices)
-        ]
-        choice_lists[list_name] = choice_list
+    # Children are attached through the parent's collections: SQLAlchemy 2 does not cascade a
+    # child into the session when only its many-to-one side is set.
+    dimensions = {code: Dimension(code=code, position=i) for i, code in enumerate(form.dimensions)}
+    version.dimensions = list(dimensions.values())
+    choice_lists = {
+        list_name: ChoiceList(
+            name=list_name,
+            choices=[Choice(name=choice.name, position=i, score=choice.score) for i, choice in enumerate(choices)],
+        )
+        for list_name, choices in form.choice_lists.items()
+    }
+    version.choice_lists = list(choice_lists.values())
     groups: dict[str, Item] = {}
+    items = []
     for position, item_def in enumerate(form.items):
         item = Item(
-            version=version,
             position=position,
             name=item_def.name,
             type=item_def.type,
@@ -100,8 +104,10 @@ def _add_content(version: InstrumentVersion, form: FormDefinition) -> None:
             parameters=" ".join(f"{key}={value}" for key, value in item_def.parameters.items()) or None,
             profile_field=item_def.profile,
         )
+        items.append(item)
         if item_def.type == "begin_group":
             groups[item_def.name] = item
+    version.items = items
     version.texts = [
         InstrumentText(key=key, lang=lang, text=text) for (key, lang), text in sorted(form.texts.items())
     ]
