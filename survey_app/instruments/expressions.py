@@ -56,6 +56,16 @@ _FUNCTIONS = {
 }
 
 
+_EXAMPLES = {
+    "not": "not(${a} = 'x')",
+    "selected": "selected(${a}, 'x')",
+    "count-selected": "count-selected(${a})",
+    "string-length": "string-length(${a})",
+    "true": "true()",
+    "false": "false()",
+}
+
+
 class ExpressionError(ValueError):
     """An expression that cannot be parsed; ``position`` is the 0-based character offset."""
 
@@ -97,7 +107,7 @@ def _tokenize(text: str) -> list[_Token]:
             match = _REF_RE.match(text, i)
             if not match:
                 raise ExpressionError(
-                    _l("A reference must look like ${question_name}."), i
+                    _l("A reference must look like %(example)s.", example="${question_name}"), i
                 )
             tokens.append(_Token("ref", match.group(1), i))
             i = match.end()
@@ -475,10 +485,9 @@ class _Parser:
         if len(arguments) != _FUNCTIONS[name]:
             raise ExpressionError(
                 _l(
-                    "%(name)s() takes %(expected)s argument(s), not %(given)s.",
+                    "%(name)s() has the wrong number of arguments; write it like this: %(example)s",
                     name=name,
-                    expected=_FUNCTIONS[name],
-                    given=len(arguments),
+                    example=_EXAMPLES[name],
                 ),
                 token.position,
             )

@@ -222,7 +222,7 @@ def _detail(code: str, p: dict):
             "The expression cannot be read at character %(position)s: %(error)s", **p
         ),
         "unknown_reference": lambda: _l(
-            "The expression refers to ${%(reference)s}, which is not a question in this form.", **p
+            "The expression refers to %(reference)s, which is not a question in this form.", **p
         ),
         "current_outside_constraint": lambda: _l(
             "“.” (the answer being checked) can only be used in a constraint.", **p
@@ -389,9 +389,6 @@ class _Table:
     def raw(self, cells: tuple, base: str):
         index = self.columns.get((base, None))
         return cells[index] if index is not None and index < len(cells) else None
-
-    def languages(self) -> set[str | None]:
-        return {language for (_, language) in self.columns}
 
     def text_languages(self, base: str) -> list[str | None]:
         return [language for (b, language) in self.columns if b == base and language is not None]
@@ -752,7 +749,7 @@ class _FormReader:
             )
             return
         for reference in sorted(expression.references() - names):
-            self.problem("survey", item.row, column, "unknown_reference", reference=reference)
+            self.problem("survey", item.row, column, "unknown_reference", reference="${" + reference + "}")
         if expression.uses_current and column != "constraint":
             self.problem("survey", item.row, column, "current_outside_constraint")
 
@@ -779,10 +776,19 @@ class _FormReader:
             for language in languages:
                 if (key, language) not in self.texts:
                     self.problem(
-                        sheet, row, _column_header(base, language), "missing_translation",
+                        sheet, row, self.text_column(sheet, base, language), "missing_translation",
                         language=f"{LANGUAGE_NAMES[language]} ({language})", key=key,
                     )
         return languages
+
+    def text_column(self, sheet: str, base: str, language: str) -> str:
+        """The header of the column where a text in ``language`` belongs, as written in the sheet."""
+        headers = self.tables[sheet].headers if sheet in self.tables else {}
+        if (base, language) in headers:
+            return headers[(base, language)]
+        if language == self.default_language and (base, None) in headers:
+            return headers[(base, None)]
+        return _column_header(base, language)
 
     def read(self) -> FormDefinition:
         for name, rows in self.sheets.items():

@@ -387,3 +387,21 @@ def test_export_of_a_definition_built_in_code():
     again = parse_xlsform(export_xlsform(form))
     assert again == form
     assert [item.row for item in again.items] == [2, 3, 5]  # row 4 is "end group"
+
+
+def test_missing_translation_names_the_column_as_written():
+    def change(sheets):
+        for row in sheets["survey"]:
+            if "label" + RU in row:
+                row["label::Russian (ru)"] = row.pop("label" + RU)
+        sheets["survey"][2]["label::Russian (ru)"] = None
+
+    problems = problems_of(minimal_xlsx(change))
+    found = [(p.row, p.column, p.code) for p in problems]
+    assert found == [(4, "label::Russian (ru)", "missing_translation")]
+    assert "Русский (ru)" in str(problems[0].message)
+
+
+def test_unknown_reference_message_shows_the_reference():
+    problems = problems_of(minimal_xlsx(_set("survey", 3, relevant="${q9} = 1")))
+    assert "${q9}" in str(problems[0].message)
