@@ -196,3 +196,11 @@ def test_glossary_terms(core):
     assert "Қызмет алушының" in core.text("choice:assistance:proxy", "kk")
     assert "получателя услуг" in core.text("choice:assistance:proxy", "ru")
     assert "отримувача соціальних послуг" in core.text("choice:assistance:proxy", "uk")
+
+
+def test_kazakh_proxy_phrase_is_not_read_as_a_conjunction(core):
+    # "мен" is both "I" and "and": "Қызметкерлер мен атынан …" reads as "staff and …", so the proxy
+    # phrase "мен атынан жауап беріп отырған адам" must open the sentence.
+    for (key, language), text in core.texts.items():
+        if language == "kk" and "мен атынан" in text.lower():
+            assert text.startswith("Мен атынан"), key
