@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from survey_app.auth.services import AccountError, create_user
@@ -12,6 +13,7 @@ from survey_app.models.users import ROLES
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True, help="Sign-in e-mail address.")
 @click.option("--name", "full_name", required=True, help="Full name shown in the interface.")
 @click.option("--role", type=click.Choice(ROLES), required=True)

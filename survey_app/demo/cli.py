@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 
 import click
+from flask.cli import with_appcontext
 
 from survey_app.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from survey_app.extensions import db
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds responses.")
 def seed_demo_command(if_empty: bool):
     """Load realistic demo data (idempotent: running it twice changes nothing)."""

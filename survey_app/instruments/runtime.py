@@ -82,7 +82,7 @@ class CompiledInstrument:
         return self.text(f"choice:{question.list_name}:{option.name}", language) or option.name
 
     def is_relevant(self, conditions: tuple[Expression, ...], values: dict) -> bool:
-        return all(_truthy(condition.evaluate(values)) for condition in conditions)
+        return all(condition.is_true(values) for condition in conditions)
 
     def visible_pages(self, values: dict) -> list[Page]:
         """Pages shown for these answers and context: relevant and with at least one relevant question."""
@@ -100,12 +100,6 @@ class CompiledInstrument:
             for name in page.question_names
             if self.is_relevant(self.questions[name].conditions, values)
         ]
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value != ""
-    return bool(value)
 
 
 def compile_version(version: InstrumentVersion, texts: list[InstrumentText]) -> CompiledInstrument:
