@@ -9,6 +9,7 @@ import statsmodels.formula.api as smf
 from analysis.casemix import (
     casemix_adjust,
     casemix_adjust_from_crossproducts,
+    casemix_adjust_many,
     crossproducts,
     design_matrix,
 )
@@ -157,6 +158,19 @@ def test_missing_outcome_drops_respondent_only_for_that_outcome(respondents):
     np.testing.assert_allclose(ours.providers["adjusted_mean"], kept.providers["adjusted_mean"], atol=1e-12)
 
 
+def test_many_outcomes_equal_one_at_a_time(respondents):
+    frame = respondents.assign(other=respondents["score"] * 0.5 + respondents["self_rated_health"])
+    frame.loc[frame["provider_id"] == "P03", "other"] = np.nan  # a provider without this outcome
+    frame.loc[frame.index[::7], "score"] = np.nan
+    many = casemix_adjust_many(frame, ["score", "other"], adjusters=ADJUSTERS)
+    assert list(many) == ["score", "other"]
+    for outcome, result in many.items():
+        single = casemix_adjust(frame, outcome, adjusters=ADJUSTERS)
+        pd.testing.assert_frame_equal(result.providers, single.providers)
+        pd.testing.assert_frame_equal(result.coefficients, single.coefficients)
+    assert "P03" not in many["other"].providers["provider_id"].tolist()
+
+
 def test_provider_without_any_value_of_adjuster_gets_overall_mean():
     frame = pd.DataFrame(
         {
@@ -203,6 +217,11 @@ BASE = pd.DataFrame(
         lambda: casemix_adjust(BASE.head(2), "y", adjusters=["h"]),
         lambda: casemix_adjust(BASE.assign(h=[1.0, 1, 1, 2, 2, 2]), "y", adjusters=["h"]),
         lambda: casemix_adjust(BASE.assign(g=BASE["h"] * 2), "y", adjusters=["h", "g"]),
+        lambda: casemix_adjust(BASE, ["y"], adjusters=["h"]),
+        lambda: casemix_adjust(BASE.assign(h=1.0, g="a"), "y", adjusters=["g"]),
+        lambda: casemix_adjust_many(BASE, [], adjusters=["h"]),
+        lambda: casemix_adjust_many(BASE, ["y", "y"], adjusters=["h"]),
+        lambda: casemix_adjust_many(BASE, ["y"], adjusters=["h"], alpha=0),
         lambda: design_matrix(BASE, ["h"], levels={"x": [1, 2]}),
         lambda: design_matrix(BASE, ["h"], categorical=["x"]),
         lambda: design_matrix(BASE, ["h"], levels={"h": [1, 2]}),
