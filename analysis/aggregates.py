@@ -59,6 +59,7 @@ import pandas as pd
 
 from analysis._checks import as_float_array, check_alpha
 from analysis.intervals import standard_error_of_mean, t_interval, wilson_interval
+from analysis.scores import nps_from_counts
 
 MOMENT_COLUMNS = ("nobs", "total", "total_sq")
 NOT_APPLICABLE = "count_not_applicable"
@@ -527,8 +528,6 @@ def nps_estimates(count_frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFram
     >>> nps_estimates(c)[["nobs", "nps"]].to_string(index=False)
     ' nobs  nps\n  100 45.0'
     """
-    from analysis.scores import nps_from_counts
-
     scale, matrix = _count_matrix(count_frame)
     if scale != list(range(11)):
         raise ValueError("NPS needs the counts count_0 to count_10 of the 0–10 recommendation.")

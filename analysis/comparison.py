@@ -69,6 +69,8 @@ import pandas as pd
 from scipy import stats
 
 from analysis._checks import as_float_array, check_alpha
+from analysis.shrinkage import shrink_estimates
+from analysis.subgroups import adjust_pvalues
 
 NOT_RATED_REASONS = ("no_estimate", "too_few_responses", "low_reliability", "too_few_rated_providers")
 
@@ -160,9 +162,6 @@ def compare_with_mean(
     >>> res.providers["comparison"].tolist(), res.providers["grade"].tolist()
     (['above', 'as_expected', 'below'], [3, 2, 1])
     """
-    from analysis.shrinkage import shrink_estimates
-    from analysis.subgroups import adjust_pvalues
-
     check_alpha(alpha)
     y = as_float_array(estimate, "estimate").ravel()
     s = as_float_array(se, "se").ravel()
@@ -208,7 +207,9 @@ def compare_with_mean(
         var_d = s_data**2
     difference = y - ref
     se_d = np.sqrt(var_d)
-    statistic = difference / se_d
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # A lone provider is its own reference: 0/0, reported as NaN and "as_expected".
+        statistic = np.where(se_d > 0, difference / np.where(se_d > 0, se_d, 1.0), np.nan)
     if df is None:
         p_value = 2 * stats.norm.sf(np.abs(statistic))
     else:

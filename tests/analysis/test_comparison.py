@@ -95,6 +95,13 @@ def test_too_few_distinct_rated_scores():
     assert res.cut_points == ()
 
 
+def test_lone_provider_is_its_own_reference():
+    res = compare_with_mean([70.0, np.nan], [2.0, 2.0], [50, 50])
+    assert res.reference == 70.0
+    assert res.providers["comparison"].tolist() == ["as_expected", "no_data"]
+    assert np.isnan(res.providers["statistic"]).all()
+
+
 def _brute_force_partition(x, k):
     # Exhaustive search over all contiguous partitions of the sorted values.
     x = np.sort(x)
