@@ -354,8 +354,8 @@ def crossproducts(
     1            2     1    4.0            3.0                     9.0
     """
     design = _Design(frame, [outcome], provider, adjusters, categorical, levels)
-    x, y, codes, keys = design.for_outcome(outcome)
-    terms = x.columns
+    x, y, codes, keys = design.frame_for_outcome(outcome)
+    terms = list(x.columns)
     x = x.to_numpy()
     size = len(keys)
     out = pd.DataFrame({provider: keys})
@@ -470,7 +470,12 @@ def casemix_adjust_from_crossproducts(
 
 
 class _Design:
-    """Adjuster terms and provider codes for all rows, built once and reused per outcome."""
+    """Adjuster terms and provider codes for all rows, built once and reused per outcome.
+
+    Terms are kept as separate contiguous columns: every step (subsetting, imputing,
+    provider means, demeaning) works column by column, which is faster than on an N × p
+    matrix and never holds more than one demeaned copy of the data.
+    """
 
     def __init__(self, frame, outcomes, provider, adjusters, categorical, levels):
         adjusters = list(adjusters)
@@ -484,9 +489,10 @@ class _Design:
         if design.shape[1] == 0:
             raise ValueError("No adjuster has more than one value, so there is nothing to adjust for.")
         self.terms = list(design.columns)
-        self.x = design.to_numpy(dtype=float)
-        if np.any(np.isinf(self.x)):
+        self.columns = [design[term].to_numpy(dtype=float) for term in self.terms]
+        if any(np.any(np.isinf(column)) for column in self.columns):
             raise ValueError("The adjusters must be finite numbers or missing.")
+        self.has_missing = [bool(np.isnan(column).any()) for column in self.columns]
         self.codes, self.keys = pd.factorize(frame[provider].to_numpy(), sort=True)
 
     def for_outcome(self, outcome):
@@ -497,43 +503,56 @@ class _Design:
         keep = ~np.isnan(y_all)
         if not keep.any():
             raise ValueError(f"No respondent has the outcome {outcome!r}.")
-        y = y_all[keep]
-        x = self.x[keep]
-        codes = self.codes[keep]
+        everyone = bool(keep.all())
+        y = y_all if everyone else y_all[keep]
+        codes = self.codes if everyone else self.codes[keep]
         present = np.bincount(codes, minlength=len(self.keys)) > 0
-        codes = (np.cumsum(present) - 1)[codes].astype(np.int64)
+        if not present.all():
+            codes = (np.cumsum(present) - 1)[codes]
+        codes = codes.astype(np.int64, copy=False)
         keys = self.keys[present]
-        missing = np.isnan(x)
-        if missing.any():
-            size = len(keys)
-            observed = ~missing
-            filled = np.where(observed, x, 0.0)
-            if np.any(observed.sum(axis=0) == 0):
-                empty = [t for t, ok in zip(self.terms, observed.any(axis=0), strict=True) if not ok]
-                raise ValueError(f"No respondent has the adjuster term(s): {', '.join(empty)}.")
-            overall = filled.sum(axis=0) / observed.sum(axis=0)
-            for k in np.flatnonzero(missing.any(axis=0)):
-                count = np.bincount(codes, weights=observed[:, k], minlength=size)
-                total = np.bincount(codes, weights=filled[:, k], minlength=size)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    provider_mean = np.where(count > 0, total / np.where(count > 0, count, 1), overall[k])
-                x[:, k] = np.where(missing[:, k], provider_mean[codes], x[:, k])
-        return pd.DataFrame(x, columns=self.terms), y, codes, keys
+        size = len(keys)
+        columns = []
+        for term, column, has_missing in zip(self.terms, self.columns, self.has_missing, strict=True):
+            x = column if everyone else column[keep]
+            if has_missing:
+                missing = np.isnan(x)
+                if missing.all():
+                    raise ValueError(f"No respondent has the adjuster term(s): {term}.")
+                if missing.any():
+                    observed = ~missing
+                    filled = np.where(observed, x, 0.0)
+                    count = np.bincount(codes, weights=observed, minlength=size)
+                    total = np.bincount(codes, weights=filled, minlength=size)
+                    overall = filled.sum() / observed.sum()
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        provider_mean = np.where(count > 0, total / np.where(count > 0, count, 1), overall)
+                    x = np.where(missing, provider_mean[codes], x)
+            columns.append(x)
+        return columns, y, codes, keys
+
+    def frame_for_outcome(self, outcome):
+        columns, y, codes, keys = self.for_outcome(outcome)
+        return pd.DataFrame(dict(zip(self.terms, columns, strict=True))), y, codes, keys
 
 
 def _within_fit(design: _Design, outcome, provider, alpha) -> CasemixResult:
-    x, y, codes, keys = design.for_outcome(outcome)
-    x = x.to_numpy()
+    columns, y, codes, keys = design.for_outcome(outcome)
     n_providers = len(keys)
     n = np.bincount(codes, minlength=n_providers).astype(float)
     y_bar = np.bincount(codes, weights=y, minlength=n_providers) / n
-    x_bar = np.column_stack(
-        [np.bincount(codes, weights=x[:, k], minlength=n_providers) / n for k in range(x.shape[1])]
-    )
-    x_within = x - x_bar[codes]
     y_within = y - y_bar[codes]
-    w_xx = x_within.T @ x_within
-    w_xy = x_within.T @ y_within
+    x_bar = np.empty((n_providers, len(columns)))
+    within = []
+    for k, x in enumerate(columns):
+        x_bar[:, k] = np.bincount(codes, weights=x, minlength=n_providers) / n
+        within.append(x - x_bar[codes, k])
+    p = len(within)
+    w_xx = np.empty((p, p))
+    for a in range(p):
+        for b in range(a, p):
+            w_xx[a, b] = w_xx[b, a] = within[a] @ within[b]
+    w_xy = np.array([x @ y_within for x in within])
     w_yy = float(y_within @ y_within)
     return _fit(provider, keys, n, y_bar, x_bar, w_xx, w_xy, w_yy, design.terms, alpha)
 
