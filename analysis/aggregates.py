@@ -47,6 +47,11 @@ adjusters have been imputed:
 ``sum_xx__<t>__<u>``    :math:`\sum x_t\,x_u` for every pair with *t* not after
                         *u* in the order of the terms (diagonal included)
 ======================  =======================================================
+
+Only respondents with the outcome enter. A dummy is ``1.0``/``0.0`` (NULL when the adjuster
+is missing); a missing term is imputed with its provider mean among those respondents, in
+SQL ``COALESCE(x, AVG(x) OVER (PARTITION BY provider_id))`` (and the overall mean where the
+whole provider lacks it). The column names contain ``=`` and so must be quoted in SQL.
 """
 
 from __future__ import annotations
