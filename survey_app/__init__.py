@@ -29,9 +29,13 @@ def create_app(config=None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
+    from survey_app.auth import bp as auth_bp
     from survey_app.main import bp as main_bp
+    from survey_app.survey import bp as survey_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(survey_bp)
 
     errors.init_app(app)
 

@@ -19,7 +19,8 @@ def select_locale() -> str:
         return g.language
     chosen = request.args.get("lang")
     if supported(chosen):
-        session["lang"] = chosen
+        if not g.get("leave_no_trace"):
+            session["lang"] = chosen
         language = chosen
     elif supported(session.get("lang")):
         language = session["lang"]
@@ -33,6 +34,11 @@ def select_locale() -> str:
         )
     g.language = language
     return language
+
+
+def leave_no_trace() -> None:
+    """This page must not write anything into the session cookie (the survey's last page)."""
+    g.leave_no_trace = True
 
 
 def offer_language(language: str) -> None:

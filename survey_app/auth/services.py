@@ -1,18 +1,32 @@
-"""Creating staff accounts."""
+"""Staff accounts: creation, sign-in with lockout, password change."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from survey_app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from survey_app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from survey_app.extensions import db
 from survey_app.models import Provider, Region, User
 from survey_app.models.base import utcnow
 from survey_app.models.users import ROLES
 
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# Verified when the e-mail is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = hash_password("not-a-real-password-for-timing")
+
 
 class AccountError(ValueError):
     """A staff account cannot be created as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    locked: bool = False
 
 
 def create_user(
@@ -49,3 +63,36 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    """Check a sign-in. Five wrong passwords lock the account for 15 minutes."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        verify_password(_DUMMY_HASH, password)
+        return SignIn(None)
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        return SignIn(None, locked=True)
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        db.session.flush()
+        return SignIn(None, locked=user.locked_until is not None and user.locked_until > now)
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.flush()
+    return SignIn(user)
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    if not verify_password(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    db.session.flush()
+    return True

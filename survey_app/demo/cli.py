@@ -27,6 +27,6 @@ def seed_demo_command(if_empty: bool):
     counts = seed_demo(echo=click.echo)
     db.session.commit()
     click.echo(f"Done in {time.monotonic() - started:.0f} s: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    click.echo("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:<24} {account.role}")

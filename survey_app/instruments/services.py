@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.instruments.xlsform import ChoiceDef, FormDefinition, ItemDef, parse_xlsform
 from survey_app.models import (
+    LANGUAGES,
     Choice,
     ChoiceList,
     Dimension,
@@ -16,7 +17,6 @@ from survey_app.models import (
     InstrumentText,
     InstrumentVersion,
     Item,
-    LANGUAGES,
 )
 from survey_app.models.base import utcnow
 

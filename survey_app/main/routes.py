@@ -8,11 +8,12 @@ from sqlalchemy import text
 from survey_app.extensions import db
 from survey_app.main import bp
 from survey_app.main.services import home_figures
+from survey_app.survey.services import demo_participant
 
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html", figures=home_figures())
+    return render_template("main/home.html", figures=home_figures(), demo=demo_participant())
 
 
 @bp.get("/healthz")

@@ -9,6 +9,7 @@ from survey_app.models.contracts import (
     Funder,
     IndicatorDefinition,
 )
+from survey_app.models.drafts import SurveyDraft
 from survey_app.models.geography import Region
 from survey_app.models.instruments import (
     Choice,
@@ -28,5 +29,5 @@ __all__ = [
     "LANGUAGES", "Answer", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract",
     "ContractDocument", "ContractTarget", "Dimension", "Funder", "IndicatorDefinition", "Instrument",
     "InstrumentText", "InstrumentVersion", "Item", "OneTimeCode", "Provider", "PublishedVersionError",
-    "RecipientCategory", "Region", "Response", "ServiceStandard", "ServiceType", "User",
+    "RecipientCategory", "Region", "Response", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
 ]

@@ -1,0 +1,32 @@
+"""Sign-in and password forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
+                                                         Length(max=200)])
+    submit = SubmitField(_l("Sign in"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Enter your current password."))])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(_l("Enter a new password.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=_l("The new password must have at least %(min)d characters.")),
+        ],
+    )
+    repeat = PasswordField(_l("Repeat the new password"),
+                           validators=[EqualTo("new", message=_l("The two new passwords differ."))])
+    submit = SubmitField(_l("Change password"))
