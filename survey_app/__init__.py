@@ -29,13 +29,15 @@ def create_app(config=None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
+    from survey_app import navigation
     from survey_app.auth import bp as auth_bp
     from survey_app.main import bp as main_bp
+    from survey_app.staff import bp as staff_bp
     from survey_app.survey import bp as survey_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(survey_bp)
+    for blueprint in (main_bp, auth_bp, survey_bp, staff_bp):
+        app.register_blueprint(blueprint)
+    navigation.init_app(app)
 
     errors.init_app(app)
 

@@ -38,6 +38,8 @@ class Config:
     # DESIGN §6: no figure from fewer than this many responses below administrator level.
     SAPA_MIN_RESPONSES = 5
     SAPA_QUICK_EXIT_URL = "https://www.google.com/search?q=weather"
+    # The address printed on posters and slips (e.g. https://sapa.example.kz); the request's host if unset.
+    SAPA_PUBLIC_URL: str | None = None
 
     def __init__(self) -> None:
         self.instance_path = Path(os.environ.get("SAPA_INSTANCE_PATH", PROJECT_ROOT / "instance"))
@@ -48,6 +50,7 @@ class Config:
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{self.instance_path / 'sapa.sqlite3'}"
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._embedded_secret_key()
         self.SAPA_MIN_RESPONSES = int(os.environ.get("SAPA_MIN_RESPONSES", self.SAPA_MIN_RESPONSES))
+        self.SAPA_PUBLIC_URL = os.environ.get("SAPA_PUBLIC_URL") or None
 
     def _embedded_secret_key(self) -> str:
         """A random key kept in ``instance/secret_key`` so sessions survive a restart."""

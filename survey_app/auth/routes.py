@@ -25,13 +25,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def staff_home_url() -> str:
-    return url_for("staff.home") if "staff.home" in _endpoints() else url_for("main.home")
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
+    return url_for("staff.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
