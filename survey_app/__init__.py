@@ -17,7 +17,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.instance_path), instance_relative_config=False)
     app.config.from_object(settings)
 
-    from survey_app import database, errors, i18n, security
+    from survey_app import compression, database, errors, i18n, security
     from survey_app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -28,6 +28,7 @@ def create_app(config=None) -> Flask:
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
 
     from survey_app import navigation
     from survey_app.auth import bp as auth_bp
