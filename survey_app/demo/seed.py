@@ -14,6 +14,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import func, insert, select
 
+from analysis.planning import responses_for_proportion
 from survey_app.auth.services import create_user
 from survey_app.campaigns.services import enrol_provider, issue_codes
 from survey_app.demo.providers import DemoProvider, generate_providers
@@ -266,8 +267,7 @@ def _response_counts(rng, providers: list[DemoProvider], wave: int) -> dict[str,
 
 def _target(recipients: int) -> int:
     """Responses needed for a ±10-point margin on a share at 95% with the finite population correction."""
-    n0 = 1.959964**2 * 0.25 / 0.10**2
-    return math.ceil(n0 / (1 + (n0 - 1) / recipients))
+    return int(responses_for_proportion(0.10, population=recipients))
 
 
 def _invitations(rng, responses: int) -> int | None:
