@@ -265,7 +265,7 @@ def casemix_adjust_many(
 
     The same as calling :func:`casemix_adjust` for each outcome, with
 
-    .. math:: 	ilde y_{j}^{(m)} = ar y_j^{(m)} - \hateta^{(m)	op}(ar x_j^{(m)} - ar x^{(m)})
+    .. math:: \tilde y_{j}^{(m)} = \bar y_j^{(m)} - \hat\beta^{(m)\top}(\bar x_j^{(m)} - \bar x^{(m)})
 
     for outcome *m* fitted on the respondents who have it; the adjuster terms and provider
     codes are built once, which saves most of the time on large data.

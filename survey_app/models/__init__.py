@@ -23,11 +23,13 @@ from survey_app.models.instruments import (
 )
 from survey_app.models.providers import Provider, RecipientCategory, ServiceStandard, ServiceType
 from survey_app.models.responses import Answer, Response
+from survey_app.models.scores import GroupScore, ProviderScore, ScoreSnapshot
 from survey_app.models.users import User
 
 __all__ = [
-    "LANGUAGES", "Answer", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract",
-    "ContractDocument", "ContractTarget", "Dimension", "Funder", "IndicatorDefinition", "Instrument",
-    "InstrumentText", "InstrumentVersion", "Item", "OneTimeCode", "Provider", "PublishedVersionError",
-    "RecipientCategory", "Region", "Response", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
+    "Answer", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract", "ContractDocument",
+    "ContractTarget", "Dimension", "Funder", "GroupScore", "IndicatorDefinition", "Instrument",
+    "InstrumentText", "InstrumentVersion", "Item", "LANGUAGES", "OneTimeCode", "Provider", "ProviderScore",
+    "PublishedVersionError", "RecipientCategory", "Region", "Response", "ScoreSnapshot", "ServiceStandard",
+    "ServiceType", "SurveyDraft", "User",
 ]
