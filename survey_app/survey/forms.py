@@ -7,6 +7,7 @@ import re
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,7 +24,7 @@ class ChoiceQuestion(RadioField):
     """A radio group whose only valid values are the instrument's options."""
 
     def pre_validate(self, form):
-        if self.data is not None and self.data not in {value for value, _label in self.choices}:
+        if self.data is not None and self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(_("Please choose one of the answers shown."))
 
 
@@ -32,7 +33,7 @@ class MultipleChoiceQuestion(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice.value for choice in self.choices}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError(_("Please choose among the answers shown."))
 
@@ -90,7 +91,9 @@ def page_form(instrument: CompiledInstrument, questions: list[Question], languag
 def _field(instrument: CompiledInstrument, question: Question, language: str, proxy: bool) -> Field:
     label = instrument.label(question, language, proxy)
     hint = instrument.text(f"hint:{question.name}", language)
-    options = [(option.name, instrument.option_label(question, option, language)) for option in question.options]
+    # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples and 3.4 removes them.
+    options = [SelectChoice(option.name, instrument.option_label(question, option, language))
+               for option in question.options]
     kwargs = {"label": label, "description": hint or ""}
     if question.type == "select_one":
         return ChoiceQuestion(choices=options, validate_choice=False, **kwargs)
