@@ -124,7 +124,8 @@ def code():
             session["code"] = one_time_code.id
             return redirect(url_for("survey.start", link_code=one_time_code.participant.link_code))
     status = 200 if error is None else 422
-    return render_template("survey/code.html", error=error, typed=typed), status
+    # ``reason`` is what survey/_reason.html reads to say what is wrong with the code.
+    return render_template("survey/code.html", error=error, reason=error, typed=typed), status
 
 
 # ------------------------------------------------------------------ the questionnaire
