@@ -57,6 +57,7 @@ __all__ = [
     "completeness",
     "export_translations",
     "export_xlsform",
+    "missing_texts",
     "parse_xlsform",
 ]
 
@@ -287,10 +288,14 @@ class Problem:
     params: dict = field(default_factory=dict)
 
     @property
+    def detail(self):
+        """What is wrong, without where (a lazy string), for a table that shows sheet, row and column."""
+        return _detail(self.code, {**self.params, "sheet": self.sheet, "row": self.row, "column": self.column})
+
+    @property
     def message(self):
         """A translated sentence naming sheet, row and column (a lazy string)."""
-        p = {**self.params, "sheet": self.sheet, "row": self.row, "column": self.column}
-        detail = _detail(self.code, p)
+        detail = self.detail
         if self.code in _WHOLE_FILE:
             return detail
         if self.row is not None and self.column:
@@ -1072,6 +1077,12 @@ def apply_translations(form: FormDefinition, xlsx_bytes: bytes) -> FormDefinitio
     return dataclasses.replace(
         form, texts=texts, languages=tuple(language for language in LANGUAGES if language in present)
     )
+
+
+def missing_texts(form: FormDefinition) -> dict[str, list[str]]:
+    """For each of kk, ru, uk, en: the keys of the texts a complete form needs but lacks, in form order."""
+    keys = [key for key, _ in _text_keys(form)]
+    return {language: [key for key in keys if (key, language) not in form.texts] for language in LANGUAGES}
 
 
 def completeness(form: FormDefinition) -> dict[str, tuple[int, int]]:
