@@ -8,7 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from survey_app.auth.cli import create_user_command
     from survey_app.demo.cli import seed_demo_command
+    from survey_app.instruments.cli import load_instrument_command
     from survey_app.reference.cli import load_reference_command
 
-    for command in (create_user_command, seed_demo_command, load_reference_command):
+    for command in (create_user_command, seed_demo_command, load_reference_command, load_instrument_command):
         app.cli.add_command(command)
