@@ -10,6 +10,8 @@ def init_app(app: Flask) -> None:
     from survey_app.demo.cli import seed_demo_command
     from survey_app.instruments.cli import load_instrument_command
     from survey_app.reference.cli import load_reference_command
+    from survey_app.scores.cli import refresh_scores_command
 
-    for command in (create_user_command, seed_demo_command, load_reference_command, load_instrument_command):
+    for command in (create_user_command, seed_demo_command, load_reference_command, refresh_scores_command,
+                    load_instrument_command):
         app.cli.add_command(command)

@@ -32,6 +32,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "sapa"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 24 * 3600
     WTF_CSRF_TIME_LIMIT = 24 * 3600
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -40,6 +42,13 @@ class Config:
     SAPA_QUICK_EXIT_URL = "https://www.google.com/search?q=weather"
     # The address printed on posters and slips (e.g. https://sapa.example.kz); the request's host if unset.
     SAPA_PUBLIC_URL: str | None = None
+    # Failed staff sign-ins allowed per client address within the window (the account lockout comes on top).
+    SAPA_LOGIN_ATTEMPTS = 10
+    SAPA_LOGIN_WINDOW_SECONDS = 5 * 60
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+    SAPA_PROXY_COUNT = 0
+    # Recompute scores in the background when staff open a page and new responses have arrived.
+    SAPA_AUTO_REFRESH_SCORES = True
 
     def __init__(self) -> None:
         self.instance_path = Path(os.environ.get("SAPA_INSTANCE_PATH", PROJECT_ROOT / "instance"))
@@ -51,6 +60,7 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._embedded_secret_key()
         self.SAPA_MIN_RESPONSES = int(os.environ.get("SAPA_MIN_RESPONSES", self.SAPA_MIN_RESPONSES))
         self.SAPA_PUBLIC_URL = os.environ.get("SAPA_PUBLIC_URL") or None
+        self.SAPA_PROXY_COUNT = int(os.environ.get("SAPA_PROXY_COUNT", self.SAPA_PROXY_COUNT))
 
     def _embedded_secret_key(self) -> str:
         """A random key kept in ``instance/secret_key`` so sessions survive a restart."""
@@ -92,6 +102,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret-key-not-for-production"
+    SAPA_AUTO_REFRESH_SCORES = False
 
     def __init__(self, database_url: str | None = None) -> None:
         self.instance_path = Path(os.environ.get("SAPA_INSTANCE_PATH", PROJECT_ROOT / "instance"))

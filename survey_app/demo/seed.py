@@ -41,6 +41,7 @@ from survey_app.models import (
 )
 from survey_app.models.base import today
 from survey_app.reference.loader import load_reference, upsert
+from survey_app.scores.refresh import latest_snapshot, new_responses_since, refresh_scores
 
 SEED = 2026
 DEMO_PASSWORD = "sapa-demo-2026"
@@ -120,7 +121,13 @@ def seed_demo(echo=print) -> dict[str, int]:
             _insert_responses(campaign, version.id, generated, rows)
             echo(f"{campaign.code}: {len(generated)} responses.")
     db.session.flush()
+    if refresh_needed():
+        refresh_scores(echo=echo)
     return counts_of_everything()
+
+
+def refresh_needed() -> bool:
+    return new_responses_since(latest_snapshot()) > 0
 
 
 def counts_of_everything() -> dict[str, int]:

@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -226,7 +227,16 @@ def load_xlsform(path: Path | str, publish: bool = True) -> InstrumentVersion:
 
 def load_standard_instrument() -> InstrumentVersion:
     """Sapa Core, as kept in the repository."""
-    return load_xlsform(STANDARD_INSTRUMENT)
+    stat = STANDARD_INSTRUMENT.stat()
+    source, form = _parsed_standard(stat.st_mtime_ns, stat.st_size)
+    return save_form(form, source=source, publish=True)
+
+
+@lru_cache(maxsize=2)
+def _parsed_standard(mtime_ns: int, size: int) -> tuple[bytes, FormDefinition]:
+    """Parsing the workbook is the slow part; a published form file changes only with a deploy."""
+    source = STANDARD_INSTRUMENT.read_bytes()
+    return source, parse_xlsform(source)
 
 
 # --------------------------------------------------------------------------- staff pages

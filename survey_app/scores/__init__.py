@@ -1,0 +1,1 @@
+"""Score snapshots: SQL aggregates in, ``analysis`` estimates out, stored for the staff pages."""
