@@ -21,6 +21,7 @@ from survey_app.models.instruments import (
     Item,
     PublishedVersionError,
 )
+from survey_app.models.intake import PaperBatch, PaperEntry
 from survey_app.models.providers import Provider, RecipientCategory, ServiceStandard, ServiceType
 from survey_app.models.responses import Answer, Response
 from survey_app.models.scores import GroupScore, ProviderScore, ScoreSnapshot
@@ -29,7 +30,7 @@ from survey_app.models.users import User
 __all__ = [
     "Answer", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract", "ContractDocument",
     "ContractTarget", "Dimension", "Funder", "GroupScore", "IndicatorDefinition", "Instrument",
-    "InstrumentText", "InstrumentVersion", "Item", "LANGUAGES", "OneTimeCode", "Provider", "ProviderScore",
-    "PublishedVersionError", "RecipientCategory", "Region", "Response", "ScoreSnapshot", "ServiceStandard",
-    "ServiceType", "SurveyDraft", "User",
+    "InstrumentText", "InstrumentVersion", "Item", "LANGUAGES", "OneTimeCode", "PaperBatch", "PaperEntry",
+    "Provider", "ProviderScore", "PublishedVersionError", "RecipientCategory", "Region", "Response",
+    "ScoreSnapshot", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
 ]
