@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -172,6 +172,7 @@ def submit(draft: SurveyDraft) -> Response:
     """
     existing = _response_with_key(draft.submission_key)
     if existing is not None:
+        _close(draft)
         return existing
     state = survey_state(draft)
     try:
@@ -199,17 +200,32 @@ def submit(draft: SurveyDraft) -> Response:
             rows = _answer_rows(state, response.id)
             if rows:
                 db.session.execute(insert(Answer.__table__), rows)
-            draft.answers = {}
-            draft.submitted_at = utcnow()
-            db.session.flush()
+            _close(draft)
     except (IntegrityError, CodeAlreadyUsed):
         # Someone else stored it first: the same draft (a double click) is a success ...
         existing = _response_with_key(draft.submission_key)
         if existing is not None:
+            _close(draft)
             return existing
         # ... another draft with the same one-time code is not.
         raise CodeAlreadyUsed() from None
     return response
+
+
+def _close(draft: SurveyDraft) -> None:
+    """Keep of a submitted draft only what lets a retried submission land on the thanks page.
+
+    No answers, and nothing that ties it to its response: a new key, no one-time code, and times to
+    the day only (a precise time next to a response's provider, mode and language would tell when
+    that response was made).
+    """
+    day = datetime.combine(utcnow().date(), time())
+    draft.answers = {}
+    draft.submission_key = str(uuid.uuid4())
+    draft.one_time_code = None
+    draft.created_at = draft.updated_at = draft.submitted_at = day
+    draft.expires_at = day + 2 * DRAFT_LIFETIME  # a retry within 24 hours still finds it
+    db.session.flush()
 
 
 def _response_with_key(key: str) -> Response | None:
