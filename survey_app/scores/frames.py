@@ -78,9 +78,20 @@ def _reversed_scale_sums(version_ids: list[int]) -> dict[int, int]:
     return {item_id: int(total) for item_id, total in rows}
 
 
-def respondent_frame(up_to_response_id: int | None = None) -> tuple[pd.DataFrame, dict[str, DimensionInfo]]:
-    """One row per response: keys, profile, 0–100 dimension scores, composite, satisfaction, recommend."""
+def respondent_frame(up_to_response_id: int | None = None, provider_ids=None, submitted_from=None,
+                     submitted_to=None) -> tuple[pd.DataFrame, dict[str, DimensionInfo]]:
+    """One row per response: keys, profile, 0–100 dimension scores, composite, satisfaction, recommend.
+
+    Optional filters narrow it to some providers and a period of submission (a contract's provider
+    and reporting period, for example); the aggregation stays in SQL either way.
+    """
     limit = [Response.id <= up_to_response_id] if up_to_response_id is not None else []
+    if provider_ids is not None:
+        limit.append(Response.provider_id.in_(list(provider_ids)))
+    if submitted_from is not None:
+        limit.append(Response.submitted_on >= submitted_from)
+    if submitted_to is not None:
+        limit.append(Response.submitted_on <= submitted_to)
     profile = pd.DataFrame(
         db.session.execute(
             select(Response.id.label("response_id"), Response.campaign_id, Response.provider_id,
@@ -96,6 +107,7 @@ def respondent_frame(up_to_response_id: int | None = None) -> tuple[pd.DataFrame
     if profile.empty:
         return profile, {}
     version_ids = [int(v) for v in profile["version_id"].unique()]
+    answers_in = [Answer.response_id.in_(select(Response.id).where(*limit))] if limit else []
     infos = dimension_infos(version_ids)
     reversed_sums = _reversed_scale_sums(version_ids)
     score = Answer.score
@@ -107,7 +119,7 @@ def respondent_frame(up_to_response_id: int | None = None) -> tuple[pd.DataFrame
             select(Answer.response_id, Dimension.code, func.avg(score), func.count(Answer.score))
             .join(Item, Answer.item_id == Item.id)
             .join(Dimension, Item.dimension_id == Dimension.id)
-            .where(Answer.score.is_not(None), *([Answer.response_id <= up_to_response_id] if limit else []))
+            .where(Answer.score.is_not(None), *answers_in)
             .group_by(Answer.response_id, Dimension.code)
         ).all(),
         columns=["response_id", "dimension", "mean", "answered"],
@@ -129,7 +141,7 @@ def respondent_frame(up_to_response_id: int | None = None) -> tuple[pd.DataFrame
             frame[f"dimension:{code}"] = np.nan
     core = [f"dimension:{code}" for code, info in infos.items() if info.core]
     frame["composite"] = composite_index(frame[core], min_share=0.5) if core else np.nan
-    frame = frame.join(_single_items(up_to_response_id))
+    frame = frame.join(_single_items(answers_in))
     for column in (SATISFACTION_ITEM, RECOMMEND_ITEM):
         if column not in frame:
             frame[column] = np.nan
@@ -138,12 +150,11 @@ def respondent_frame(up_to_response_id: int | None = None) -> tuple[pd.DataFrame
     return frame.reset_index(), infos
 
 
-def _single_items(up_to_response_id: int | None) -> pd.DataFrame:
+def _single_items(answers_in: list) -> pd.DataFrame:
     rows = db.session.execute(
         select(Answer.response_id, Item.name, Answer.score)
         .join(Item, Answer.item_id == Item.id)
-        .where(Item.name.in_((SATISFACTION_ITEM, RECOMMEND_ITEM)), Answer.score.is_not(None),
-               *([Answer.response_id <= up_to_response_id] if up_to_response_id is not None else []))
+        .where(Item.name.in_((SATISFACTION_ITEM, RECOMMEND_ITEM)), Answer.score.is_not(None), *answers_in)
     ).all()
     long = pd.DataFrame(rows, columns=["response_id", "item", "score"])
     if long.empty:
