@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -42,8 +43,8 @@ def import_responses_command(file: Path, campaign_code: str, provider_code: str 
             table = read_table(file.read_bytes())
         except FileProblem as problem:
             raise click.ClickException(str(problem)) from None
-        with click.progressbar(length=len(table.rows), label=_("Checking rows"), file=click.get_text_stream("stderr")
-                               ) as bar:
+        # The progress bar on stderr, so the report on stdout can be kept in a file.
+        with click.progressbar(length=len(table.rows), label=_("Checking rows"), file=sys.stderr) as bar:
             report = import_responses(table, campaign, user=None, provider=provider,
                                       language=language or campaign.default_language, commit=commit,
                                       message_language=report_language or current_app.config["BABEL_DEFAULT_LOCALE"],
@@ -51,9 +52,7 @@ def import_responses_command(file: Path, campaign_code: str, provider_code: str 
         for line in report_lines(report, file.name, commit):
             click.echo(line)
         if report.committed:
-            db.session.commit()
-        else:
-            db.session.rollback()
+            db.session.commit()  # a dry run or a refused import wrote nothing
         if not report.ok:
             raise SystemExit(1)
 
