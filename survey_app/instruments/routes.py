@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -172,6 +172,8 @@ def preview(code: str, number: int):
     language = request.args.get("language")
     if language not in LANGUAGE_NAMES:
         language = _language()
-    return render_template(
-        "instruments/preview.html", version=version, preview=services.preview(version, language),
-    )
+    shown = services.preview(version, language)
+    with force_locale(language):  # what the recipient reads above each page, in their language
+        progress = [_("Page %(number)s of %(total)s", number=number, total=len(shown.pages))
+                    for number in range(1, len(shown.pages) + 1)]
+    return render_template("instruments/preview.html", version=version, preview=shown, page_progress=progress)

@@ -26,6 +26,7 @@ from survey_app.instruments.xlsform import (
 )
 from survey_app.models import (
     LANGUAGES,
+    Campaign,
     Choice,
     ChoiceList,
     Dimension,
@@ -81,6 +82,12 @@ def save_form(form: FormDefinition, source: bytes | None = None, publish: bool =
                 "give the changed form a higher version number in the settings sheet.",
                 version=str(form.version), form_id=form.form_id,
             ))
+        if _in_use(existing):
+            raise InstrumentError(_l(
+                "The draft version %(version)s of “%(form_id)s” is already used by a campaign and cannot be "
+                "replaced; give the changed form a higher version number in the settings sheet.",
+                version=str(form.version), form_id=form.form_id,
+            ))
         db.session.delete(existing)
         db.session.flush()
     newest = db.session.scalar(
@@ -103,6 +110,14 @@ def save_form(form: FormDefinition, source: bytes | None = None, publish: bool =
     if publish:
         publish_version(version)
     return version
+
+
+def _in_use(version: InstrumentVersion) -> bool:
+    """Whether a campaign fields the version or a response answered it (then it cannot be deleted)."""
+    return any(
+        db.session.scalar(select(func.count()).select_from(model).where(column == version.id))
+        for model, column in ((Campaign, Campaign.instrument_version_id), (Response, Response.instrument_version_id))
+    )
 
 
 def _add_content(version: InstrumentVersion, form: FormDefinition) -> None:

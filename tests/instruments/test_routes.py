@@ -284,6 +284,15 @@ def test_a_higher_version_is_a_new_version_and_old_responses_keep_theirs(client,
     assert cells == {"4": ["4", "0"], "3": ["4", "1"]}  # questions, responses
 
 
+def test_a_draft_used_by_a_campaign_is_not_replaced(client, db, admin):
+    upload(client, f"{BASE}/import", complete_xlsx())
+    factories.campaign(version_of(db, "mini", 3), [factories.provider()])
+    response = upload(client, f"{BASE}/import?lang=en", complete_xlsx(q1_label="Q one, reworded"))
+    assert response.status_code == 422
+    assert "is already used by a campaign and cannot be replaced" in text_of(response)
+    assert form_definition(version_of(db, "mini", 3)).text("label:q1", "en") == "Q one"
+
+
 def test_an_unknown_version_is_not_found(client, db, admin):
     assert client.get(f"{BASE}/nothing/1").status_code == 404
     assert client.get(f"{BASE}/nothing/1/preview").status_code == 404
