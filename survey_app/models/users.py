@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import LANGUAGES, Base, one_of, utcnow
@@ -55,6 +56,8 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when an administrator chose the password: the user must choose their own at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     provider: Mapped[Provider | None] = relationship()
     regions: Mapped[list[Region]] = relationship(secondary=user_region)
@@ -64,5 +67,27 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot sign in
         return self.active
 
+    @property
+    def session_stamp(self) -> str:
+        """Changes whenever the password does, so a new or reset password ends every other session."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session; ``load_user`` checks the stamp
+        return f"{self.id}:{self.session_stamp}"
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class LoginAttempt(Base):
+    """A failed staff sign-in, counted per client for the rate limit and deleted once older than its window.
+
+    The client's address is never stored: only a keyed hash of it (see ``survey_app.auth.throttle``).
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_client_time", "client", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
