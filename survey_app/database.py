@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -33,7 +33,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        # A request that changes data takes the write lock at once and waits its turn (busy timeout):
+        # a deferred transaction that read first fails outright with "database is locked" when it
+        # then writes after another writer committed (SQLITE_BUSY_SNAPSHOT in WAL mode).
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
