@@ -79,6 +79,7 @@ def check_one_time_code(typed: str) -> OneTimeCode:
 
 def start_draft(participant: CampaignProvider, mode: str, language: str,
                 one_time_code: OneTimeCode | None = None) -> SurveyDraft:
+    purge_expired_drafts()  # answers are kept 24 hours, not until someone happens to come back
     now = utcnow()
     draft = SurveyDraft(
         id=secrets.token_urlsafe(32),
