@@ -174,6 +174,9 @@ def page(number: int):
             if number < len(state.pages):
                 return redirect(url_for("survey.page", number=number + 1))
             return _submit(draft)
+        # The request is answered 422, which database.commit_once rolls back: keep the page's valid
+        # answers now, so that someone who leaves after a message loses only what was refused.
+        db.session.commit()
         status = 422
     else:
         form = page_form(state.instrument, questions, language, state.proxy, draft.answers)
