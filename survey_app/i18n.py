@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session, url_for
+from urllib.parse import parse_qsl
+
+from flask import Flask, Request, current_app, g, request, session, url_for
 from flask_login import current_user
+from werkzeug.formparser import FormDataParser
 
 # The language switch shows each language's name in its own script.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "uk": "Українська", "en": "English"}
@@ -55,7 +58,27 @@ def switch_url(language: str) -> str:
     return url_for(endpoint, **(request.view_args or {}), **args)
 
 
+class ReplacingFormDataParser(FormDataParser):
+    """URL-encoded forms with bytes that are not UTF-8 read as U+FFFD, as multipart forms already are.
+
+    Werkzeug decodes such a body strictly and, on one bad byte, silently drops the whole form (a
+    page of answers passed as skipped), and keeps percent-encoded bad bytes as literal "%FF" text.
+    With U+FFFD the form, its CSRF token and every other answer arrive, and the garbled answer gets
+    a message ("could not be read") in the respondent's language.
+    """
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        items = parse_qsl(stream.read().decode("utf-8", "replace"), keep_blank_values=True, errors="replace")
+        return stream, self.cls(items), self.cls()
+
+
+class SapaRequest(Request):
+    form_data_parser_class = ReplacingFormDataParser
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = SapaRequest
+
     @app.context_processor
     def language_context():
         return {
