@@ -47,6 +47,14 @@ def test_no_question_page_before_consent(client, participant):
     assert client.get("/q/1").status_code == 410
 
 
+@pytest.mark.parametrize(("language", "progress"), [
+    ("en", "Page 1 of 11"), ("kk", "1-бет (барлығы 11)"), ("uk", "Сторінка 1 з 11"), ("ru", "1 из 11"),
+])
+def test_page_n_of_n_in_each_language(respondent, language, progress):
+    respondent.start(lang=language)
+    assert progress in text_of(respondent.page(1))
+
+
 def test_page_n_of_n(respondent):
     respondent.start(lang="en")
     first = respondent.page(1)
@@ -217,10 +225,12 @@ def test_thank_you_page_shows_the_countrys_helplines(client, site, country, numb
     participant = site(country=country)
     respondent = Respondent(client, participant.link_code)
     respondent.start(lang="en")
-    thanks = client.get(location(respondent.walk()))
+    done = respondent.walk()
+    thanks = client.get(location(done))
     html = thanks.get_data(as_text=True)
     assert thanks.status_code == 200
     assert "Thank you!" in html
+    assert "Дякуємо!" in text_of(client.get(location(done).replace("lang=en", "lang=uk")))
     for number in numbers:
         assert f'<a href="tel:{number.replace(" ", "")}">{number}</a>' in html
     for number in absent:
