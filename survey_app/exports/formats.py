@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import closing, suppress
 
 import numpy as np
 import pandas as pd
@@ -167,13 +167,14 @@ def write_sav(plan: ExportPlan, path: str) -> None:
         for variable in plan.variables
     ]
     filled = 0
-    for chunk in iter_row_chunks(plan, unscored_as="code"):
-        size = min(len(chunk), count - filled)  # never more than planned, even if rows were added meanwhile
-        for column, values in zip(columns, zip(*chunk[:size], strict=True), strict=True):
-            column[filled:filled + size] = values
-        filled += size
-        if filled == count:
-            break
+    with closing(iter_row_chunks(plan, unscored_as="code")) as chunks:
+        for chunk in chunks:
+            size = min(len(chunk), count - filled)  # never more than planned
+            for column, values in zip(columns, zip(*chunk[:size], strict=True), strict=True):
+                column[filled:filled + size] = values
+            filled += size
+            if filled == count:
+                break
     frame = pd.DataFrame({variable.name: column[:filled] for variable, column in zip(plan.variables, columns,
                                                                                         strict=True)}, copy=False)
     del columns

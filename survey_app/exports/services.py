@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, true
@@ -193,7 +193,7 @@ def plan_export(user: User | None, filters: ExportFilters, language: str, file_f
         raise ExportRefused(_(
             "All %(count)s matching responses come from providers with fewer than %(min)s responses "
             "in this export, so none can be shown (rule on small numbers). Widen the filters.",
-            count=left_out_responses, min=min_responses,
+            count=format_number(left_out_responses), min=min_responses,
         ))
     versions = {row[2] for row in kept}
     if len(versions) > 1:
@@ -206,13 +206,14 @@ def plan_export(user: User | None, filters: ExportFilters, language: str, file_f
     if file_format == "xlsx" and responses > XLSX_MAX_ROWS:
         raise ExportRefused(_(
             "%(count)s responses do not fit in one Excel sheet (at most %(max)s rows). Choose CSV, or narrow "
-            "the export by provider, region or period.", count=responses, max=XLSX_MAX_ROWS,
+            "the export by provider, region or period.", count=format_number(responses),
+            max=format_number(XLSX_MAX_ROWS),
         ))
     if file_format == "sav" and responses > SAV_MAX_ROWS:
         raise ExportRefused(_(
             "An SPSS file is made in memory and can hold at most %(max)s responses; this export has "
             "%(count)s. Choose CSV or Excel (any size), or narrow the export by provider, region or period.",
-            count=responses, max=SAV_MAX_ROWS,
+            count=format_number(responses), max=format_number(SAV_MAX_ROWS),
         ))
     version = db.session.get(InstrumentVersion, versions.pop())
     instrument = compiled_instrument(version)
@@ -247,18 +248,21 @@ def export_notes(plan: ExportPlan) -> list[str]:
     """What the reader of the file must know, in the current locale (the page, the XLSX "notes" sheet)."""
     notes = [
         _("Campaigns: %(codes)s.", codes=", ".join(plan.campaign_codes)),
-        _("Responses in the file: %(count)s.", count=plan.responses),
-        _("Providers in the file: %(count)s.", count=plan.providers),
+        _("Responses in the file: %(count)s.", count=format_number(plan.responses)),
+        _("Providers in the file: %(count)s.", count=format_number(plan.providers)),
     ]
     if plan.filters.submitted_from or plan.filters.submitted_to:
         notes.append(_("Submitted from %(start)s to %(end)s.", start=plan.filters.submitted_from or "…",
                        end=plan.filters.submitted_to or "…"))
     if plan.left_out_responses:
-        notes.append(_(
-            "Left out under the rule on small numbers: %(responses)s responses of %(providers)s providers with "
-            "fewer than %(min)s responses in this export.",
-            responses=plan.left_out_responses, providers=plan.left_out_providers, min=plan.min_responses,
+        notes.append(ngettext(
+            "Rule on small numbers: %(count)s provider with fewer than %(min)s responses in this export is left "
+            "out, with its responses.",
+            "Rule on small numbers: %(count)s providers with fewer than %(min)s responses in this export are left "
+            "out, with their responses.",
+            plan.left_out_providers, count=format_number(plan.left_out_providers), min=plan.min_responses,
         ))
+        notes.append(_("Responses left out: %(count)s.", count=format_number(plan.left_out_responses)))
     if plan.open_answers_left_out:
         notes.append(_("Open answers (comments) are left out: only administrators export them."))
     notes.append(_(
@@ -409,46 +413,55 @@ def iter_row_chunks(plan: ExportPlan, unscored_as: str = "name") -> Iterator[lis
     blank = [None] * (pivot.width - pivot.fixed_width)
     by_item = pivot.by_item
     left_out = plan.left_out_pairs
-    for partition in responses.partitions():
-        rows: dict[int, list] = {}
-        for (response_id, campaign_id, provider_id, submitted_on, language, mode, age_band, sex, category_id,
-             health, assistance) in partition:
-            if left_out and (campaign_id, provider_id) in left_out:
+    try:
+        for partition in responses.partitions():
+            rows: dict[int, list] = {}
+            for (response_id, campaign_id, provider_id, submitted_on, language, mode, age_band, sex, category_id,
+                 health, assistance) in partition:
+                if left_out and (campaign_id, provider_id) in left_out:
+                    continue
+                campaign_code, wave = campaigns[campaign_id]
+                provider_code, provider_name, region_code, setting = providers[provider_id]
+                rows[response_id] = [
+                    response_id, campaign_code, wave, provider_code, provider_name, region_code, setting, submitted_on,
+                    language, mode, age_band, sex, categories.get(category_id), health, assistance, *blank,
+                ]
+            if not rows:
                 continue
-            campaign_code, wave = campaigns[campaign_id]
-            provider_code, provider_name, region_code, setting = providers[provider_id]
-            rows[response_id] = [
-                response_id, campaign_code, wave, provider_code, provider_name, region_code, setting, submitted_on,
-                language, mode, age_band, sex, categories.get(category_id), health, assistance, *blank,
-            ]
-        if not rows:
+            answers = _driver_rows(connection, select(*answer_columns).where(Answer.response_id.in_(list(rows))))
+            _place_answers(rows, answers, by_item, unscored_index)
+            yield list(rows.values())
+    finally:
+        # Also when the reader stops early (a download cut off): a server-side cursor must not linger.
+        responses.close()
+
+
+def _place_answers(rows: dict[int, list], answers: list[tuple], by_item: dict, unscored_index: int) -> None:
+    """Pivot: each answer (response id, item id, choice, score, number[, text]) into its column(s)."""
+    for answer in answers:
+        placement = by_item.get(answer[1])
+        if placement is None:
             continue
-        answers = _driver_rows(connection, select(*answer_columns).where(Answer.response_id.in_(list(rows))))
-        for answer in answers:
-            placement = by_item.get(answer[1])
-            if placement is None:
-                continue
-            kind, index, detail = placement
-            row = rows[answer[0]]
-            if kind == "score":
-                score = answer[3]
-                if score is not None:
-                    row[index] = score
-                elif answer[2] in detail:
-                    row[index] = detail[answer[2]][unscored_index]
-            elif kind == "number":
-                number = answer[4]
-                row[index] = int(number) if detail and number is not None else number
-            elif kind == "choice":
-                row[index] = answer[2]
-            elif kind == "multiple":
-                row[index:index + len(detail)] = [0] * len(detail)
-                for chosen in (answer[2] or "").split():
-                    if chosen in detail:
-                        row[index + detail[chosen]] = 1
-            else:
-                row[index] = answer[5]
-        yield list(rows.values())
+        kind, index, detail = placement
+        row = rows[answer[0]]
+        if kind == "score":
+            score = answer[3]
+            if score is not None:
+                row[index] = score
+            elif answer[2] in detail:
+                row[index] = detail[answer[2]][unscored_index]
+        elif kind == "number":
+            number = answer[4]
+            row[index] = int(number) if detail and number is not None else number
+        elif kind == "choice":
+            row[index] = answer[2]
+        elif kind == "multiple":
+            row[index:index + len(detail)] = [0] * len(detail)
+            for chosen in (answer[2] or "").split():
+                if chosen in detail:
+                    row[index + detail[chosen]] = 1
+        else:
+            row[index] = answer[5]
 
 
 def _driver_rows(connection, statement) -> list[tuple]:

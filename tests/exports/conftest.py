@@ -148,8 +148,7 @@ def client(app, db):
     return FreshContextClient(app, app.response_class, use_cookies=True)
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     version = export_instrument()
     east, west = factories.region(), factories.region()
     big, small, far = factories.provider(east), factories.provider(east), factories.provider(west)
@@ -170,6 +169,18 @@ def world(db) -> World:
         "far": [add_response(campaign, far, easy="3") for _ in range(5)],
     }
     return World(version, campaign, east, west, big, small, far, responses)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def pg_world(pg_db) -> World:
+    """The same on PostgreSQL, where the responses come through a server-side cursor."""
+    with force_locale("en"):
+        yield build_world()
 
 
 @pytest.fixture

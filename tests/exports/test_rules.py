@@ -90,7 +90,8 @@ def test_a_small_provider_is_left_out_below_administrator(client, world, sign_in
     assert len(rows) == 11
     page = client.get(export_url(world).replace("/download", "/"))
     html = page.get_data(as_text=True)
-    assert "Left out under the rule on small numbers: 4 responses of 1 providers" in html
+    assert "Rule on small numbers: 1 provider with fewer than 5 responses in this export is left out" in html
+    assert "Responses left out: 4." in html
 
 
 def test_an_administrator_gets_the_small_provider(admin_rows, world):
