@@ -31,6 +31,7 @@ def create_app(config=None) -> Flask:
     compression.init_app(app)
 
     from survey_app import navigation
+    from survey_app.admin import bp as admin_bp
     from survey_app.auth import bp as auth_bp
     from survey_app.campaigns import bp as campaigns_bp
     from survey_app.exports import bp as exports_bp
@@ -39,7 +40,7 @@ def create_app(config=None) -> Flask:
     from survey_app.staff import bp as staff_bp
     from survey_app.survey import bp as survey_bp
 
-    for blueprint in (main_bp, auth_bp, survey_bp, staff_bp, instruments_bp, campaigns_bp, exports_bp):
+    for blueprint in (main_bp, auth_bp, survey_bp, staff_bp, instruments_bp, campaigns_bp, exports_bp, admin_bp):
         app.register_blueprint(blueprint)
     navigation.init_app(app)
 

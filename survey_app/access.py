@@ -7,6 +7,8 @@ filters with these functions, so no view can forget a rule:
 - monitor: providers in the assigned regions (an assigned oblast includes its hromadas) and the
   providers assigned one by one;
 - provider manager and social worker: their own organisation only.
+
+Staff accounts are managed by administrators only (``USER_ADMINISTRATORS``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from survey_app.models.users import user_provider, user_region
 
 SEES_EVERYTHING = ("admin", "evaluator")
 OWN_ORGANISATION = ("provider_manager", "social_worker")
+USER_ADMINISTRATORS = ("admin",)
 
 
 def provider_filter(user: User, provider_id_column=Provider.id) -> ColumnElement[bool]:

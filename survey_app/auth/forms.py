@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
 
@@ -30,3 +30,7 @@ class PasswordChangeForm(FlaskForm):
     repeat = PasswordField(_l("Repeat the new password"),
                            validators=[EqualTo("new", message=_l("The two new passwords differ."))])
     submit = SubmitField(_l("Change password"))
+
+    def validate_new(self, field):
+        if field.data and field.data == self.current.data:
+            raise ValidationError(_l("Choose a new password that differs from the current one."))

@@ -1,4 +1,4 @@
-"""Sign in, sign out, change password."""
+"""Sign in, sign out, change password; a password chosen by an administrator must be replaced first."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from survey_app.auth import bp
+from survey_app.auth import bp, throttle
 from survey_app.auth.forms import LoginForm, PasswordChangeForm
-from survey_app.auth.services import authenticate, change_password
+from survey_app.auth.services import change_password, sign_in
+from survey_app.errors import render_error
 from survey_app.extensions import db
+
+# What a user whose password was set by an administrator may still open before choosing their own.
+_BEFORE_PASSWORD_CHANGE = ("auth.password", "auth.logout", "auth.login")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -35,7 +39,11 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = authenticate(form.email.data, form.password.data)
+        result = sign_in(form.email.data, form.password.data, request.remote_addr)
+        db.session.commit()  # keep the failed-attempt counts and the purge, whatever the answer
+        if result.limited:
+            answer, status = render_error(429)
+            return answer, status, {"Retry-After": str(throttle.retry_after_seconds())}
         if result.user is not None:
             language = session.get("lang")
             session.clear()  # a fresh session at sign-in: nothing carried over from before
@@ -43,8 +51,9 @@ def login():
                 session["lang"] = language
             login_user(result.user)
             db.session.commit()
+            if result.user.must_change_password:
+                return redirect(url_for("auth.password"))
             return redirect(_safe_next(request.args.get("next")) or staff_home_url())
-        db.session.commit()  # keep the failed-attempt count
         if result.locked:
             form.form_errors.append(_("Too many wrong passwords. The account is locked for 15 minutes."))
         else:
@@ -67,8 +76,23 @@ def logout():
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if change_password(current_user, form.current.data, form.new.data):
+        user = current_user._get_current_object()
+        if change_password(user, form.current.data, form.new.data):
+            login_user(user)  # the session carries the new password's stamp; other sessions end
             flash(_("Your password has been changed."), "success")
             return redirect(staff_home_url())
         form.current.errors.append(_("The current password is wrong."))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, required=current_user.must_change_password)
+
+
+@bp.before_app_request
+def require_own_password():
+    """Until a user replaces a password an administrator chose, staff pages lead to the change form."""
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint in _BEFORE_PASSWORD_CHANGE or endpoint == "static" or endpoint.endswith(".static"):
+        return None
+    if request.path.startswith("/staff/") or endpoint == "survey.assisted":
+        return redirect(url_for("auth.password"))
+    return None
