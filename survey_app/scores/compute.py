@@ -135,17 +135,28 @@ def _flags(answered: pd.DataFrame, measure: str, table: pd.DataFrame) -> pd.Data
             successes = (answered.groupby("provider_id")[measure].sum() / 100).reindex(table.index)
             result = funnel_proportions(successes.to_numpy(), table["nobs"].to_numpy(), provider=table.index.to_numpy())
         else:
-            usable = table.dropna(subset=["adjusted"])
-            if len(usable) < 3:
+            result = adjusted_funnel(table)
+            if result is None:
                 return pd.DataFrame(columns=["funnel_flag"])
-            pooled_sd = float(np.sqrt(np.nansum((usable["nobs"] - 1) * usable["sd"] ** 2)
-                                      / max(float(usable["nobs"].sum() - len(usable)), 1.0)))
-            result = funnel_means(usable["adjusted"].to_numpy(), usable["nobs"].to_numpy(), sd=pooled_sd,
-                                  provider=usable.index.to_numpy())
     except ValueError:
         return pd.DataFrame(columns=["funnel_flag"])
     flags = result.providers.set_index("provider")["flag"].rename("funnel_flag")
     return flags.to_frame()
+
+
+def adjusted_funnel(table: pd.DataFrame):
+    """The funnel of adjusted means (``table`` indexed by provider: ``nobs``, ``sd``, ``adjusted``).
+
+    The limits use the pooled within-provider SD; None with fewer than three adjusted providers.
+    Staff pages redraw the stored flags' limits with this same function (``scores.read.funnel``).
+    """
+    usable = table.dropna(subset=["adjusted"])
+    if len(usable) < 3:
+        return None
+    pooled_sd = float(np.sqrt(np.nansum((usable["nobs"] - 1) * usable["sd"] ** 2)
+                              / max(float(usable["nobs"].sum() - len(usable)), 1.0)))
+    return funnel_means(usable["adjusted"].to_numpy(), usable["nobs"].to_numpy(), sd=pooled_sd,
+                        provider=usable.index.to_numpy())
 
 
 def _comparison(table: pd.DataFrame) -> pd.DataFrame:

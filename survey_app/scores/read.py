@@ -7,16 +7,19 @@ Pages, exports and API answers read scores only through this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import pandas as pd
 from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
+from analysis.funnel import FunnelResult
 from survey_app.access import provider_filter
 from survey_app.extensions import db
 from survey_app.models import Campaign, Provider, Region, User
 from survey_app.models.scores import GroupScore, ProviderScore, ScoreSnapshot
+from survey_app.scores.compute import SHARE_MEASURES, adjusted_funnel
 from survey_app.scores.refresh import latest_snapshot, new_responses_since
 
 
@@ -70,6 +73,7 @@ class ProviderScoreView:
     comparison: str | None
     grade: int | None
     not_rated_reason: str | None
+    sd: float | None = None  # of the raw scores, for changes between waves and control charts
 
     @property
     def suppressed(self) -> bool:
@@ -114,6 +118,7 @@ def _view(user: User, score: ProviderScore, provider: Provider, region: Region) 
         comparison=None if suppressed else score.comparison,
         grade=None if suppressed else score.grade,
         not_rated_reason="too_few_responses" if suppressed else score.not_rated_reason,
+        sd=None if suppressed else score.sd,
     )
 
 
@@ -246,6 +251,38 @@ def visible_region_codes(user: User) -> list[str]:
         .where(provider_filter(user)).distinct()
     ).all()
     return sorted({parent_code or code for code, parent_code in rows})
+
+
+def funnel(user: User, campaign_id: int, measure: str = "composite") -> FunnelResult | None:
+    """The funnel plot of a mean measure: limits and target from every provider, points only in scope.
+
+    The limits are those the stored flags were computed with (``scores.compute.adjusted_funnel``
+    over all providers of the campaign), so a monitor sees the national yardstick; ``providers``
+    holds only the providers the user may see, and below administrator none with fewer than the
+    minimum number of responses. Its ``provider`` column is the provider id. None when the
+    campaign has too few adjusted providers for a funnel.
+    """
+    if measure in SHARE_MEASURES or measure == "nps":
+        raise ValueError("The funnel of a share is not drawn from the snapshot; use a mean measure.")
+    snapshot = latest_snapshot()
+    if snapshot is None:
+        return None
+    rows = db.session.execute(
+        select(ProviderScore.provider_id, ProviderScore.nobs, ProviderScore.sd, ProviderScore.adjusted)
+        .where(ProviderScore.snapshot_id == snapshot.id, ProviderScore.campaign_id == campaign_id,
+               ProviderScore.measure == measure)
+        .order_by(ProviderScore.provider_id)
+    ).all()
+    table = pd.DataFrame(rows, columns=["provider_id", "nobs", "sd", "adjusted"]).set_index("provider_id")
+    result = adjusted_funnel(table.astype(float)) if len(table) else None
+    if result is None:
+        return None
+    visible = set(db.session.scalars(
+        select(Provider.id).where(Provider.id.in_([int(i) for i in table.index]), provider_filter(user))))
+    points = result.providers[result.providers["provider"].isin(visible)]
+    if not sees_small_numbers(user):
+        points = points[points["nobs"] >= minimum_responses()]
+    return replace(result, providers=points.reset_index(drop=True))
 
 
 def latest_snapshot_id() -> int | None:
