@@ -207,7 +207,7 @@ def _at_once(prepared: list[tuple]) -> list[tuple]:
         return list(pool.map(finish, prepared))
 
 
-ROUNDS = 3
+ROUNDS = 2
 
 
 def test_two_drafts_with_the_same_code_at_once_store_one_response(race_app, caplog):
