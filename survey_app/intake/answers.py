@@ -56,6 +56,20 @@ def key_codes(question: Question) -> list[tuple[str, Option]]:
     return codes
 
 
+def legend(instrument: CompiledInstrument, question: Question, language: str) -> list[tuple[str, str]]:
+    """(code, label) for each option, as shown beside a keying field; a label that merely repeats its
+    code ("7", "10 — extremely likely") is not repeated after it."""
+    shown = []
+    for code, option in key_codes(question):
+        label = instrument.option_label(question, option, language)
+        if label == code:
+            label = ""
+        elif label.startswith(code + " "):
+            label = label[len(code):].strip()
+        shown.append((code, label))
+    return shown
+
+
 def _is_integer(text: str) -> bool:
     return re.fullmatch(r"-?[0-9]+", text) is not None
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from survey_app.campaigns.services import visible_campaign, visible_participant
 from survey_app.i18n import select_locale
 from survey_app.intake import INTAKE_ROLES, bp
-from survey_app.intake.answers import key_codes
+from survey_app.intake.answers import legend
 from survey_app.intake.forms import QUESTION_PREFIX, BatchForm, ImportForm, keying_form
 from survey_app.intake.services import (
     IntakeError,
@@ -69,6 +69,12 @@ def index():
 def _index(campaigns, campaign, form, status: int = 200):
     return render_template("intake/index.html", campaigns=campaigns, campaign=campaign, form=form,
                            batches=batches_for(current_user)), status
+
+
+@bp.get("/batches")
+def batches():
+    """Where a language switch on a refused new batch leads: the intake page, same campaign."""
+    return redirect(url_for("intake.index", **request.args))
 
 
 @bp.post("/batches")
@@ -149,9 +155,11 @@ def _keyed_message(keyed) -> str:
 
 
 def _keying_page(sheet, form, status: int = 200):
-    fields = [(question, form[QUESTION_PREFIX + question.name], key_codes(question)) for question in sheet.questions]
+    language = select_locale()
+    fields = [(number, question, form[QUESTION_PREFIX + question.name], legend(sheet.instrument, question, language))
+              for number, question in enumerate(sheet.questions, start=1)]
     return render_template("intake/key.html", sheet=sheet, batch=sheet.batch, form=form, fields=fields,
-                           label_language=select_locale()), status
+                           label_language=language), status
 
 
 @bp.route("/batches/<int:batch_id>/forms/<int:serial>/resolve", methods=["GET", "POST"])
@@ -176,8 +184,10 @@ def resolve(batch_id: int, serial: int):
         else:
             flash(_("Form %(serial)s is resolved and counted.", serial=serial), "success")
             return redirect(url_for("intake.batch", batch_id=batch.id))
+    language = select_locale()
+    legends = {question.name: legend(mismatch.sheet.instrument, question, language) for question in mismatch.questions}
     return render_template("intake/resolve.html", batch=batch, mismatch=mismatch, errors=errors,
-                           label_language=select_locale(), key_codes=key_codes), status
+                           label_language=language, legends=legends), status
 
 
 # ------------------------------------------------------------------ importing files

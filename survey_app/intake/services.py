@@ -406,6 +406,8 @@ def resolve_mismatch(mismatch: Mismatch, user: User, language_choice: str | None
     answers = dict(mismatch.first.answers)
     for question in mismatch.questions:
         choice, other = choices.get(question.name, (None, ""))
+        if choice is None and (other or "").strip():
+            choice = "other"  # typed another value without ticking "another value" (no script needed)
         answers.pop(question.name, None)
         if choice == "first":
             value = mismatch.first.answers.get(question.name)
