@@ -36,11 +36,13 @@ def create_app(config=None) -> Flask:
     from survey_app.campaigns import bp as campaigns_bp
     from survey_app.exports import bp as exports_bp
     from survey_app.instruments.routes import bp as instruments_bp
+    from survey_app.intake import bp as intake_bp
     from survey_app.main import bp as main_bp
     from survey_app.staff import bp as staff_bp
     from survey_app.survey import bp as survey_bp
 
-    for blueprint in (main_bp, auth_bp, survey_bp, staff_bp, instruments_bp, campaigns_bp, exports_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, survey_bp, staff_bp, instruments_bp, campaigns_bp, intake_bp, exports_bp,
+                      admin_bp):
         app.register_blueprint(blueprint)
     navigation.init_app(app)
 
