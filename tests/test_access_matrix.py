@@ -46,6 +46,10 @@ SCOPED = (IN, OUT, NONE)  # the route names an object that may be in or out of t
 EXISTS = (IN, NONE)  # the route names an object that is not scoped (an instrument, a file)
 PLAIN = (IN,)  # the route names no object
 MISSING_ID = 987_654
+# Names that no staff page may show to a user whose scope does not include them.
+OUT_OF_SCOPE_NAME = "Zeta Outside Residential Home"
+OUT_OF_SCOPE_CAMPAIGN = "Zeta-only wave"
+SCOPED_ROLES = ("monitor", "provider_manager", "social_worker")
 
 
 @dataclass(frozen=True)
@@ -233,11 +237,13 @@ def build_world() -> World:
     version = factories.small_instrument()
     region_a, region_b = factories.region(), factories.region()
     provider_in, provider_out = factories.provider(region_a), factories.provider(region_b)
+    provider_in.name, provider_in.code = "Inside Day Centre", "matrix-inside"
+    provider_out.name, provider_out.code = OUT_OF_SCOPE_NAME, "matrix-zeta-outside"
     both = Campaign(code=factories.unique("both"), name="Both", instrument_version=version, country="KZ",
                     default_language="kk", wave=1, starts_on=today() - timedelta(days=30),
                     ends_on=today() + timedelta(days=30))
-    out_only = Campaign(code=factories.unique("out-only"), name="Out only", instrument_version=version, country="KZ",
-                        default_language="kk", wave=1, starts_on=today() - timedelta(days=30),
+    out_only = Campaign(code=factories.unique("out-only"), name=OUT_OF_SCOPE_CAMPAIGN, instrument_version=version,
+                        country="KZ", default_language="kk", wave=1, starts_on=today() - timedelta(days=30),
                         ends_on=today() + timedelta(days=30))
     _db.session.add_all([both, out_only])
     _db.session.flush()
@@ -268,6 +274,7 @@ def build_world() -> World:
     ids = {
         "campaign_id": {IN: both.id, OUT: out_only.id, NONE: MISSING_ID},
         "provider_id": {IN: provider_in.id, OUT: provider_out.id, NONE: MISSING_ID},
+        "provider_code": {IN: provider_in.code, OUT: provider_out.code},
         "link_code": {IN: participant_in.link_code, OUT: participant_out.link_code, NONE: "nosuchlink"},
         "user_id": {IN: account_in.id, OUT: account_out.id, NONE: MISSING_ID},
         "batch_id": {IN: batch_in.id, OUT: batch_out.id, NONE: MISSING_ID},
@@ -384,6 +391,11 @@ def test_access(app, db, world, endpoint, method, role, obj):
             assert not location.startswith(LOGIN.path), f"{where}: sent to sign in"
     else:
         assert answer.status_code == expected, f"{where}: expected {expected}, got {answer.status_code}"
+    if role in SCOPED_ROLES and obj != OUT and url.startswith("/staff/") and answer.status_code == 200:
+        # What a page lets through matters as much as whether it opens (DESIGN §7).
+        body = answer.get_data()
+        for name in (OUT_OF_SCOPE_NAME, OUT_OF_SCOPE_CAMPAIGN, world.ids["provider_code"][OUT]):
+            assert name.encode() not in body, f"{where}: shows {name!r}, which is outside the {role}'s scope"
 
 
 POSTS = [pytest.param(endpoint, id=endpoint) for endpoint, method in MATRIX if method == "POST"]
