@@ -7,6 +7,7 @@ Every chart is followed on the page by a table with the same numbers.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections import OrderedDict
@@ -86,14 +87,16 @@ def _json_chart(key: str, traces, layout) -> Chart:
 def _rounded(value):
     """Numbers to 3 decimals (scores are 0–100, shares 0–1): a third of the bytes, nothing visible lost."""
     if isinstance(value, np.ndarray):
-        if value.dtype.kind == "f":
-            return np.round(value, 3)
-        if value.dtype.kind == "O":
-            return np.array([_rounded(item) for item in value], dtype=object)
-        return value
+        # Plain lists: plotly.py would write arrays as base64 float64, longer than 3-decimal numbers.
+        return _rounded(value.tolist())
     if isinstance(value, float):
-        return round(value, 3)
+        return None if np.isnan(value) else round(value, 3)
     if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:  # plotly.py's base64 typed array
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            if "shape" in value:
+                array = array.reshape([int(size) for size in str(value["shape"]).split(",")])
+            return _rounded(array)
         return {key: _rounded(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_rounded(item) for item in value]
