@@ -118,7 +118,8 @@ def _store_responses(prepared: list[PreparedResponse]) -> list[int]:
         instrument = compiled_instrument(participant.campaign.instrument_version)
         values = {**context_values(participant), **item.answers}
         state = SurveyState(KeyedAnswers(item.answers), instrument, values, instrument.visible_pages(values))
-        profile = dict.fromkeys(PROFILE_COLUMNS) | _profile(state)
+        with db.session.no_autoflush:  # nothing pending: spare a flush check per looked-up category
+            profile = dict.fromkeys(PROFILE_COLUMNS) | _profile(state)
         rows.append({
             "submission_key": item.submission_key,
             "campaign_id": participant.campaign_id,
@@ -131,7 +132,15 @@ def _store_responses(prepared: list[PreparedResponse]) -> list[int]:
             **profile,
         })
         states.append(state)
-    ids = list(db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), rows))
+    # A plain executemany, then the ids by submission key: RETURNING with many rows is slow on SQLite.
+    db.session.execute(insert(Response.__table__), rows)
+    keys = [row["submission_key"] for row in rows]
+    id_of: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        id_of.update((key, response_id) for key, response_id in db.session.execute(
+            select(Response.submission_key, Response.id).where(Response.submission_key.in_(keys[start:start + 500]))
+        ))
+    ids = [id_of[key] for key in keys]
     answer_rows = [row for state, response_id in zip(states, ids, strict=True)
                    for row in _answer_rows(state, response_id)]
     if answer_rows:
