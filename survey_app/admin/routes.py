@@ -52,7 +52,7 @@ def _with_choices(form: AccountForm) -> AccountForm:
     language = get_locale().language
     form.regions.choices = [
         SelectChoice(region.id, region.name(language))
-        for choice in region_choices() for region in (choice.region, *choice.hromadas)
+        for choice in region_choices(language) for region in (choice.region, *choice.hromadas)
     ]
     return form
 
@@ -68,7 +68,7 @@ def _account_error(form, error: AccountError) -> None:
 
 def _render_account(form: AccountForm, user: User | None, status: int = 200):
     return render_template(
-        "admin/account.html", form=form, user=user, regions=region_choices(),
+        "admin/account.html", form=form, user=user, regions=region_choices(get_locale().language),
         providers=provider_options(current_user), unlock_form=UnlockForm(),
     ), status
 

@@ -59,10 +59,10 @@ def find_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def region_choices() -> list[RegionChoice]:
-    """Oblasts and cities by country and code, each with its hromadas (a monitor given an oblast sees
-    its hromadas too)."""
-    regions = list(db.session.scalars(select(Region).order_by(Region.country, Region.code)))
+def region_choices(language: str) -> list[RegionChoice]:
+    """Oblasts and cities by country, then by name in ``language``, each with its hromadas (a monitor
+    given an oblast sees its hromadas too)."""
+    regions = sorted(db.session.scalars(select(Region)), key=lambda region: (region.country, region.name(language)))
     children: dict[int, list[Region]] = {}
     for region in regions:
         if region.parent_id is not None:
