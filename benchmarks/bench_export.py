@@ -30,6 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -53,9 +54,22 @@ COMMENTS = (
 
 
 def rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (ru_maxrss is in KB on Linux)."""
+    """Peak resident memory of this process so far, in MB.
+
+    On Linux the high-water mark of this process's own memory (VmHWM): ``ru_maxrss`` would also do,
+    but it carries the parent's peak over ``fork``/``exec``. Elsewhere ``ru_maxrss``.
+    """
+    with suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _app(database: Path):
@@ -226,7 +240,7 @@ def child(kind: str, database: Path, rows: int, out: Path) -> dict:
     with app.app_context(), force_locale("ru"):
         campaign = find_campaign(CAMPAIGN_CODE)
         baseline = rss_mb()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         if kind == "pandas":
             import pandas as pd
 
@@ -240,8 +254,8 @@ def child(kind: str, database: Path, rows: int, out: Path) -> dict:
             responses = db.session.execute(select(Response.__table__).where(Response.id <= last))
             profile = pd.DataFrame(responses.all(), columns=list(responses.keys()))
             table = profile.join(wide, on="id")
-            return {"rows": len(table), "seconds": time.perf_counter() - started, "baseline_mb": baseline,
-                    "peak_mb": rss_mb()}
+            return {"rows": len(table), "seconds": time.perf_counter() - started,
+                    "cpu": cpu_seconds() - cpu_started, "baseline_mb": baseline, "peak_mb": rss_mb()}
         filters = ExportFilters(campaign_id=campaign.id)
         if rows:
             # The period holding about ``rows`` responses (they are spread evenly over the days).
@@ -251,8 +265,9 @@ def child(kind: str, database: Path, rows: int, out: Path) -> dict:
             services.SAV_MAX_ROWS = max(services.SAV_MAX_ROWS, rows * 2)
         plan = plan_export(None, filters, "ru", kind)
         write_export(plan, str(out))
-        return {"rows": plan.responses, "seconds": time.perf_counter() - started, "baseline_mb": baseline,
-                "peak_mb": rss_mb(), "bytes": out.stat().st_size}
+        return {"rows": plan.responses, "seconds": time.perf_counter() - started,
+                "cpu": cpu_seconds() - cpu_started, "baseline_mb": baseline, "peak_mb": rss_mb(),
+                "bytes": out.stat().st_size}
 
 
 def measure(kind: str, database: Path, rows: int = 0) -> dict:
@@ -281,6 +296,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "build":
+        build_database(args.database, args.responses, args.providers)
+        return
     if args.child:
         print(json.dumps(child(args.child, args.database, args.rows, args.out)))
         return
@@ -290,7 +308,9 @@ def main() -> None:
         database.unlink(missing_ok=True)
     if not database.exists():
         print(f"Building a database of {args.responses:,} responses (kept for later runs)…", flush=True)
-        build_database(database, args.responses, args.providers)
+        # In a child process too, so that this one stays small.
+        subprocess.run([sys.executable, __file__, "--child", "build", "--database", str(database), "--responses",
+                        str(args.responses), "--providers", str(args.providers)], check=True)
     answers = sqlite3.connect(database).execute("SELECT count(*) FROM answer").fetchone()[0]
     print(f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · {os.cpu_count()} CPUs · "
           f"{args.responses:,} responses, {answers:,} answers, {args.providers:,} providers")
@@ -303,15 +323,18 @@ def main() -> None:
     results.append(("pandas: load + pivot (no export)", measure("pandas", database, args.pandas_rows)))
 
     print()
-    print(f"{'measurement':<34} {'rows':>10} {'time s':>8} {'rows/s':>9} {'base MB':>8} {'peak MB':>8} "
-          f"{'+MB':>7} {'file MB':>8}")
+    print(f"{'measurement':<34} {'rows':>10} {'wall s':>7} {'CPU s':>7} {'rows/CPU s':>10} {'base MB':>8} "
+          f"{'peak MB':>8} {'+MB':>6} {'file MB':>8}")
     for label, result in results:
         size = f"{result['bytes'] / 2**20:8.1f}" if "bytes" in result else f"{'':>8}"
-        rate = result["rows"] / result["seconds"]
-        print(f"{label:<34} {result['rows']:>10,} {result['seconds']:>8.1f} {rate:>9,.0f} "
+        rate = result["rows"] / result["cpu"]
+        print(f"{label:<34} {result['rows']:>10,} {result['seconds']:>7.1f} {result['cpu']:>7.1f} {rate:>10,.0f} "
               f"{result['baseline_mb']:>8.0f} {result['peak_mb']:>8.0f} "
-              f"{result['peak_mb'] - result['baseline_mb']:>7.0f} {size}")
-    print("\nbase MB: peak resident memory after loading the application; peak MB: at the end; +MB: the difference.")
+              f"{result['peak_mb'] - result['baseline_mb']:>6.0f} {size}")
+    print(f"\nLoad average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time suffers "
+          "from a busy machine; CPU time much less).")
+    print("base MB: peak resident memory (VmHWM) after loading the application; peak MB: at the end; +MB: the "
+          "difference, what the measurement itself needed.")
 
 
 if __name__ == "__main__":
