@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -116,16 +115,18 @@ def write_xlsx(plan: ExportPlan, path: str) -> None:
                 if row[index]:
                     row[index] = _safe_text(responses, row[index])
             responses.append(row)
+    # Sheet and column names stay fixed (scripts read them, like the variable names); texts follow the
+    # language chosen.
+    variables = workbook.create_sheet("variables")
+    header(variables, ["name", "label", "values"])
+    for variable in plan.variables:
+        variables.append([variable.name, _safe_text(variables, variable.label),
+                          _safe_text(variables, _values_text(variable, "name"))])
+    notes = workbook.create_sheet("notes")
+    header(notes, ["note"])
     with force_locale(plan.language):
-        variables = workbook.create_sheet("variables")
-        header(variables, [_("name"), _("label"), _("values")])
-        for variable in plan.variables:
-            variables.append([variable.name, _safe_text(variables, variable.label),
-                              _safe_text(variables, _values_text(variable, "name"))])
-        notes = workbook.create_sheet("notes")
-        header(notes, [_("notes")])
         for note in export_notes(plan):
-            notes.append([note])
+            notes.append([_safe_text(notes, note)])
     workbook.save(path)
 
 

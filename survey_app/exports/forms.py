@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,7 +12,13 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from survey_app.exports.services import ExportFilters, campaign_choices, provider_choices, region_choices
+from survey_app.exports.services import (
+    SAV_MAX_ROWS,
+    ExportFilters,
+    campaign_choices,
+    provider_choices,
+    region_choices,
+)
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.models import User
 
@@ -60,11 +67,7 @@ class ExportForm(FlaskForm):
     region = ChoiceField(_l("Region"))
     submitted_from = DateInput(_l("Submitted from"))
     submitted_to = DateInput(_l("Submitted to"))
-    file_format = FormatField(_l("File format"), default="csv", choices=[
-        SelectChoice("csv", _l("CSV (UTF-8): any size, for Excel, R, Python")),
-        SelectChoice("xlsx", _l("Excel (XLSX): with a sheet describing every column")),
-        SelectChoice("sav", _l("SPSS (.sav): with variable and value labels")),
-    ])
+    file_format = FormatField(_l("File format"), default="csv")
     labels = ChoiceField(_l("Language of the labels"))
 
     def offer(self, user: User, language: str) -> ExportForm:
@@ -77,6 +80,12 @@ class ExportForm(FlaskForm):
         ]
         self.region.choices = [SelectChoice("", _("All regions"))] + [
             SelectChoice(str(region.id), region.name(language)) for region in region_choices(user, language)
+        ]
+        self.file_format.choices = [
+            SelectChoice("csv", _("CSV (UTF-8): any size, the fastest; for Excel, R, Python")),
+            SelectChoice("xlsx", _("Excel (XLSX): with a sheet describing every column; large files take minutes")),
+            SelectChoice("sav", _("SPSS (.sav): with variable and value labels; at most %(max)s responses",
+                                  max=format_number(SAV_MAX_ROWS))),
         ]
         self.labels.choices = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
         if not self.labels.data:
