@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -109,7 +109,8 @@ def publish(code: str, number: int):
         except services.InstrumentError as failure:
             if failure.missing:
                 languages = ", ".join(
-                    _("%(language)s (%(count)s missing)", language=LANGUAGE_NAMES[lang], count=len(keys))
+                    ngettext("%(language)s (%(num)d missing)", "%(language)s (%(num)d missing)", len(keys),
+                             language=LANGUAGE_NAMES[lang])
                     for lang, keys in failure.missing.items()
                 )
                 flash(_("This version cannot be published while texts are missing in %(languages)s. "
