@@ -2,9 +2,10 @@
 
 One sweep per language walks the whole survey in one browser context (the questionnaire of a
 residential home, a home-care service, a crisis centre for victims of domestic violence answered by
-a proxy, and a Ukrainian day centre on a kiosk), the code page, every page that says the survey
-cannot be opened, the pages with validation errors and both thank-you pages. Every check runs on
-every page as it is reached, and a failure lists every page and problem of the language at once.
+a proxy, and a Ukrainian day centre on a kiosk), the start page of an assisted interview, the code
+page, every page that says the survey cannot be opened, the pages with validation errors and both
+thank-you pages. Every check runs on every page as it is reached, and a failure lists every page and
+problem of the language at once.
 """
 
 from __future__ import annotations
@@ -162,6 +163,14 @@ class Sweep:
         self.questionnaire("crisis centre, proxy", f"/s/{live.links['victims']}", assistance="proxy")
         self.questionnaire("Ukraine, kiosk", f"/k/{live.links['ukraine']}")
 
+        # An assisted interview: a social worker's tablet, signed in, shows the recipient the start page.
+        navigate(page, lambda: page.goto(f"{live.url}/staff/login{lang}"))
+        page.fill("#email", live.worker_email)
+        page.fill("#password", live.worker_password)
+        navigate(page, lambda: page.click("form [type=submit]"))
+        self.open("start: assisted interview", f"/a/{live.links['victims']}" + lang)
+        page.context.clear_cookies()
+
         self.open("checks: start", f"/s/{live.checks_link}" + lang)
         self.visit("checks: page 1", lambda: page.click("button[name=action][value=start]"))
         self.visit("checks: required", lambda: page.click("button[name=action][value=next]"), with_errors=True)
@@ -204,7 +213,8 @@ def check_coverage(sweep: Sweep) -> None:
     labels = [visit.label for visit in sweep.visits]
     for expected in ("home", "code", "code: unknown", "code: used", "code: expired", "cannot open: unknown link",
                      "cannot open: closed campaign", "cannot open: lost draft", "start: code accepted",
-                     "residential: start", "Ukraine, kiosk: start", "residential: thanks", "Ukraine, kiosk: thanks",
+                     "residential: start", "Ukraine, kiosk: start", "start: assisted interview",
+                     "residential: thanks", "Ukraine, kiosk: thanks",
                      "checks: required", "checks: out of range", "checks: not a number"):
         assert expected in labels
     statuses = {visit.label: visit.status for visit in sweep.visits}
@@ -212,6 +222,7 @@ def check_coverage(sweep: Sweep) -> None:
     assert statuses["cannot open: closed campaign"] == 410
     assert statuses["cannot open: lost draft"] == 410
     assert statuses["checks: required"] == 422
+    assert statuses["start: assisted interview"] == 200
     # Each setting's own module was shown: 12 pages with a module, 11 without.
     last_page = {walk: max(int(label.rsplit(" ", 1)[1]) for label in labels if label.startswith(walk + ": page"))
                  for walk in ("residential", "home care", "crisis centre, proxy", "Ukraine, kiosk")}
