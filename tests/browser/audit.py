@@ -117,6 +117,8 @@ _REFLOW = _DESCRIBE + """
       problems.push(`${describe(el)} reaches past the edge (${Math.round(box.left)}–${Math.round(box.right)} px)`);
     } else if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
       problems.push(`${describe(el)} is cut off: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+    } else if (['hidden', 'clip'].includes(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight + 1) {
+      problems.push(`${describe(el)} hides ${el.scrollHeight - el.clientHeight} px of its content below`);
     }
   }
   return problems;
