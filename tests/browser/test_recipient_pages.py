@@ -153,7 +153,7 @@ class Sweep:
         self.open("cannot open: unknown link", "/s/NOSUCH" + lang)
         self.open("cannot open: closed campaign", f"/s/{live.closed_link}" + lang)
         self.open("cannot open: lost draft", "/q/1" + lang)
-        self.open("code: accepted", "/c" + lang)
+        navigate(page, lambda: page.goto(f"{live.url}/c{lang}"))
         page.fill("#code", live.codes["fresh"])
         self.visit("start: code accepted", lambda: page.click("form button[type=submit]"))
         page.context.clear_cookies()  # the fresh code stays unused for the other languages
