@@ -45,8 +45,9 @@ CHUNK_SIZE = 2000
 # The last row an Excel sheet can hold, less the header.
 XLSX_MAX_ROWS = 1_048_575
 # pyreadstat writes a .sav only from a whole data frame (it cannot append), so a .sav export holds
-# every row in memory, column by column: about 0.5 GB at this cap with the standard instrument.
-# Larger exports are refused with a message pointing to CSV or XLSX (both stream) or to a filter.
+# every row in memory, column by column: about 1 MB per 1,000 responses with the standard instrument
+# (benchmarks/bench_export.py). Larger exports are refused with a message pointing to CSV or XLSX
+# (both stream) or to a filter.
 SAV_MAX_ROWS = 250_000
 # A scored question's options without a score ("does not apply", "don't know") in SPSS: user-missing
 # codes -1, -2, … in option order, declared as the missing range below.
