@@ -14,6 +14,7 @@ from survey_app import create_app
 from survey_app.config import TestConfig
 from survey_app.extensions import db as _db
 from survey_app.instruments.runtime import clear_cache
+from tests.support.clients import RequestContextClient
 from tests.support.postgres import PostgresUnavailable, start_cluster
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -31,6 +32,7 @@ def _make_app(database_url: str | None = None, **overrides):
     for key, value in overrides.items():
         setattr(config, key, value)
     app = create_app(config)
+    app.test_client_class = RequestContextClient
     with app.app_context():
         _db.create_all()
     return app

@@ -33,7 +33,7 @@ from survey_app.survey.services import (
 )
 
 KIOSK_IDLE_SECONDS = 15 * 60
-KIOSK_THANKS_SECONDS = 20
+KIOSK_THANKS_SECONDS = 60  # time to read the helplines before the kiosk starts over
 UNAVAILABLE_STATUS = {"unknown_link": 404, "closed": 410, "unknown_code": 404, "used_code": 410,
                       "expired_code": 410, "draft_missing": 410}
 
@@ -204,13 +204,19 @@ def _submit(draft):
             time.sleep(0.2 * (attempt + 1))
             draft = _current_draft()
     target = _thanks_url(draft)
-    session.clear()  # nothing left on the device
+    if draft.mode == "assisted":
+        # The social worker's device: forget the questionnaire, keep their sign-in for the next interview.
+        for key in ("draft", "code"):
+            session.pop(key, None)
+    else:
+        session.clear()  # nothing left on the recipient's device
     return redirect(target)
 
 
 def _thanks_url(draft) -> str:
     kiosk = draft.participant.link_code if draft.mode == "kiosk" else None
-    return url_for("survey.thanks", c=draft.participant.campaign.country, k=kiosk, lang=draft.language)
+    assisted = draft.participant.link_code if draft.mode == "assisted" else None
+    return url_for("survey.thanks", c=draft.participant.campaign.country, k=kiosk, a=assisted, lang=draft.language)
 
 
 def _start_url(draft) -> str:
@@ -222,10 +228,15 @@ def _start_url(draft) -> str:
 def thanks():
     country = request.args.get("c") if request.args.get("c") in ("KZ", "UA") else None
     kiosk = request.args.get("k")
-    session.clear()
+    assisted = request.args.get("a") if current_user.is_authenticated else None
+    if current_user.is_authenticated:  # a social worker's device: keep the sign-in, drop the questionnaire
+        for key in ("draft", "code"):
+            session.pop(key, None)
+    else:
+        session.clear()
     leave_no_trace()
     return render_template("survey/thanks.html", support=support_for(country), kiosk=kiosk,
-                           kiosk_seconds=KIOSK_THANKS_SECONDS)
+                           kiosk_seconds=KIOSK_THANKS_SECONDS, assisted=assisted)
 
 
 # ------------------------------------------------------------------ leaving

@@ -1,4 +1,4 @@
-"""A test client that gives each request its own application context, as in production."""
+"""Test clients that behave like production."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from flask.testing import FlaskClient
 
 
 class RequestContextClient(FlaskClient):
-    """Each request in a new application context: its own ``g`` (language, signed-in user) and its own
-    database session (bound, like the test's, to the one rolled-back connection). A streamed or file
-    body is read and closed while that context is open."""
+    """Each request in a new application context: its own ``g`` (language, signed-in user) and its
+    own database session, bound like the test's to the one rolled-back connection.
+
+    Without this, requests made while a test holds an application context share ``g``, so the
+    language chosen by the first request sticks to all the others.
+    """
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            answer = super().open(*args, **kwargs)
-            answer.get_data()
-            answer.close()
-            return answer
+            return super().open(*args, **kwargs)

@@ -5,7 +5,6 @@ client that gives every request its own application context, as in production.""
 from __future__ import annotations
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from survey_app import create_app
@@ -14,20 +13,8 @@ from survey_app.extensions import db as _db
 from survey_app.instruments.services import load_standard_instrument
 from survey_app.models import InstrumentVersion
 from survey_app.reference.loader import load_reference
+from tests.support.clients import RequestContextClient
 from tests.survey.helpers import Respondent, make_site
-
-
-class RequestContextClient(FlaskClient):
-    """Each request in a new application context: its own ``g`` (language, signed-in user) and its
-    own database session, bound like the test's to the one rolled-back connection.
-
-    Without this, requests made while a test holds an application context share ``g``, so the
-    language chosen by the first request sticks to all the others.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 def seeded_app(database_url: str | None = None, **overrides):

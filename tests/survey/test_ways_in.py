@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from survey_app.auth.services import create_user
 from survey_app.models import OneTimeCode, Response, SurveyDraft
 from survey_app.models.base import today, utcnow
+from survey_app.survey.routes import KIOSK_THANKS_SECONDS
 from tests.survey.helpers import Respondent, location, one_time_code, text_of
 
 PASSWORD = "correct horse battery"
@@ -85,7 +86,7 @@ def test_kiosk_thanks_page_returns_to_the_start(client, db, participant):
     thanks = client.get(location(done))
     assert thanks.status_code == 200
     html = thanks.get_data(as_text=True)
-    assert f'<meta http-equiv="refresh" content="20;url=/k/{participant.link_code}">' in html
+    assert f'<meta http-equiv="refresh" content="{KIOSK_THANKS_SECONDS};url=/k/{participant.link_code}">' in html
     assert f'href="/k/{participant.link_code}"' in html  # "Next person"
     [response] = _responses(db, participant)
     assert response.mode == "kiosk"
@@ -153,6 +154,10 @@ def test_assisted_interview_by_a_worker_of_the_provider(client, db, participant)
     [response] = _responses(db, participant)
     assert response.mode == "assisted"
     assert response.assistance == "helped"
+    # The worker stays signed in for the next interview, and the thank-you page offers it.
+    again = client.get(f"/a/{participant.link_code}?lang=en")
+    assert again.status_code == 200
+    assert "Assisted interview" in text_of(again)
 
 
 # ------------------------------------------------------------------ one-time code
