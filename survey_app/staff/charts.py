@@ -33,6 +33,7 @@ MIN_HEIGHT = 260
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
 GRID = "#e3e7ed"
 LABEL_WIDTH = 20  # characters per line of a category name on an axis
+HOVER_WIDTH = 36  # characters per line of a name in a hover label (a phone is about 40 wide)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ def serialise(key: str, figure, height: int, score_axis: str | None = None, unti
     layout.pop("template", None)
     layout.update(
         height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, paper_bgcolor="white", plot_bgcolor="white",
-        font={"family": FONT, "size": 13, "color": "#1b1f24"}, hoverlabel={"align": "left"},
+        font={"family": FONT, "size": 13, "color": "#1b1f24"},
+        # One readable style for every hover label (plotly would fill it with the marker's colour).
+        hoverlabel={"align": "left", "bgcolor": "white", "bordercolor": "#4a5260",
+                    "font": {"family": FONT, "size": 13, "color": "#1b1f24"}},
     )
     # The legend above the plot: read first, and in the same place whatever the chart's height.
     layout["legend"] = {**layout.get("legend", {}), "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
@@ -179,16 +183,19 @@ def profile_chart(key: str, profile: pd.DataFrame, lang: str) -> Chart:
     because Kazakh and Russian dimension names are long and a phone is narrow.
     """
     profile = profile.assign(dimension=[wrapped(name) for name in profile["dimension"]])
-    figure = build_dimension_profile_figure(profile, lang=lang)
-    dimensions = len(dict.fromkeys(profile["dimension"]))
-    height = max(MIN_HEIGHT, 130 + 3 * 16 * dimensions)
-    chart = serialise(key, figure, height)
-    data = json.loads(chart.figure)
-    layout = _swap_axes(data["layout"])
-    # The points grouped side by side make plotly include zero; the scores' own span reads better.
-    low, high = float(profile["ci_low"].min()), float(profile["ci_high"].max())
-    layout["xaxis"]["range"] = [max(-2.0, np.floor(low / 10) * 10 - 2), min(102.0, np.ceil(high / 10) * 10 + 2)]
-    return _json_chart(key, [_horizontal(trace) for trace in data["data"]], layout)
+
+    def build() -> Chart:
+        figure = build_dimension_profile_figure(profile, lang=lang)
+        dimensions = len(dict.fromkeys(profile["dimension"]))
+        height = max(MIN_HEIGHT, 130 + 3 * 16 * dimensions)
+        data = json.loads(serialise(key, figure, height).figure)
+        layout = _swap_axes(data["layout"])
+        # The points grouped side by side make plotly include zero; the scores' own span reads better.
+        low, high = float(profile["ci_low"].min()), float(profile["ci_high"].max())
+        layout["xaxis"]["range"] = [max(-2.0, np.floor(low / 10) * 10 - 2), min(102.0, np.ceil(high / 10) * 10 + 2)]
+        return _json_chart(key, [_horizontal(trace) for trace in data["data"]], layout)
+
+    return _cached("profile", key, lang, (profile,), (), build)
 
 
 def _horizontal(trace: dict) -> dict:
@@ -210,8 +217,8 @@ def _swap_axes(layout: dict) -> dict:
 
 def trend_chart(key: str, trend: pd.DataFrame, limits: pd.DataFrame, lang: str) -> Chart:
     """The quality index per wave with the x̄-chart's centre line and control limits."""
-    figure = build_trend_figure(trend, limits, lang=lang)
-    return serialise(key, figure, 340, score_axis="yaxis")
+    return _cached("trend", key, lang, (trend, limits), (), lambda: serialise(
+        key, build_trend_figure(trend, limits, lang=lang), 340, score_axis="yaxis"))
 
 
 def level_text(level: float = 0.95) -> str:

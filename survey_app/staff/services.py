@@ -287,8 +287,10 @@ def quality(user: User, campaign: Campaign, lang: str) -> Quality:
              for pid in drawn if pid in views),
             key=lambda row: ({"below": 0, "above": 1}.get(row.flag, 2), row.provider_name))
         if drawn:
-            named = result.providers.assign(provider=[views[pid].provider_name if pid in views else str(pid)
-                                                      for pid in drawn])
+            # Names over a few lines: a hover label wider than the chart would be cut off.
+            named = result.providers.assign(provider=[
+                charts.wrapped(views[pid].provider_name if pid in views else str(pid), charts.HOVER_WIDTH)
+                for pid in drawn])
             funnel_chart = charts.funnel_chart(f"funnel-{campaign.id}", replace(result, providers=named), lang)
     hidden = sum(1 for view in views.values() if view.suppressed)
     return Quality(campaign, national, regions, regions_chart, funnel_chart, funnel_rows,
@@ -556,7 +558,7 @@ def scorecard(user: User, provider_id: int, lang: str, campaign_id: int | None =
                      setting_label=str(SETTING_LABELS.get(provider.setting, provider.setting)),
                      org_form_label=str(ORG_FORM_LABELS.get(provider.org_form, provider.org_form)),
                      region_name=_region_path(provider.region, lang))
-    card.comments_url = _comments_url(provider_id)
+    card.comments_url = _comments_url(user, provider_id)
     alerts = safeguarding_alerts(user)
     card.safeguarding = None if alerts is None else [alert for alert in alerts if alert.provider_id == provider_id]
     if chosen is None:
@@ -583,13 +585,14 @@ def _region_path(region: Region, lang: str) -> str:
     return f"{region.name(lang)}, {region.parent.name(lang)}" if region.parent else region.name(lang)
 
 
-def _comments_url(provider_id: int) -> str | None:
-    for endpoint in ("comments.provider", "comments.index"):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, provider_id=provider_id)
-            except Exception:  # noqa: BLE001 - an endpoint without that argument
-                return url_for(endpoint)
+def _comments_url(user: User, provider_id: int) -> str | None:
+    """The comments feature's page for this provider, when it exists and the user may read comments."""
+    service = comments_service()
+    roles = getattr(service, "COMMENT_ROLES", None)
+    if roles is not None and getattr(user, "role", None) not in roles:
+        return None
+    if "comments.provider" in current_app.view_functions:
+        return url_for("comments.provider", provider_id=provider_id)
     return None
 
 
