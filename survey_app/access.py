@@ -9,6 +9,12 @@ filters with these functions, so no view can forget a rule:
 - provider manager and social worker: their own organisation only.
 
 Staff accounts are managed by administrators only (``USER_ADMINISTRATORS``).
+
+Safeguarding alerts (a recipient's comment that may reveal abuse) go to those who oversee a provider
+— administrators, evaluators and its monitors — and never to its own organisation: a comment about
+abuse by staff must not reach only the staff's own manager, who could guess who wrote it
+(``safeguarding_filter``). The comments behind those alerts are left out of what the provider's own
+staff read.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from survey_app.models.users import user_provider, user_region
 SEES_EVERYTHING = ("admin", "evaluator")
 OWN_ORGANISATION = ("provider_manager", "social_worker")
 USER_ADMINISTRATORS = ("admin",)
+SAFEGUARDING_ROLES = ("admin", "evaluator", "monitor")
 
 
 def provider_filter(user: User, provider_id_column=Provider.id) -> ColumnElement[bool]:
@@ -49,6 +56,17 @@ def provider_filter(user: User, provider_id_column=Provider.id) -> ColumnElement
         assigned = select(user_provider.c.provider_id).where(user_provider.c.user_id == user.id)
         return or_(provider_id_column.in_(in_regions), provider_id_column.in_(assigned))
     return false()
+
+
+def safeguarding_filter(user: User, provider_id_column) -> ColumnElement[bool]:
+    """A WHERE clause limiting safeguarding alerts (by their provider) to those ``user`` follows up."""
+    if getattr(user, "role", None) not in SAFEGUARDING_ROLES:
+        return false()
+    return provider_filter(user, provider_id_column)
+
+
+def sees_safeguarding(user: User) -> bool:
+    return getattr(user, "role", None) in SAFEGUARDING_ROLES
 
 
 def can_see_provider(user: User, provider_id: int) -> bool:
