@@ -24,6 +24,7 @@ from survey_app.models.instruments import (
 from survey_app.models.intake import PaperBatch, PaperEntry
 from survey_app.models.providers import Provider, RecipientCategory, ServiceStandard, ServiceType
 from survey_app.models.responses import Answer, Response
+from survey_app.models.safeguarding import SafeguardingAlert
 from survey_app.models.scores import GroupScore, ProviderScore, ScoreSnapshot
 from survey_app.models.users import User
 
@@ -32,5 +33,5 @@ __all__ = [
     "ContractTarget", "Dimension", "Funder", "GroupScore", "IndicatorDefinition", "Instrument",
     "InstrumentText", "InstrumentVersion", "Item", "LANGUAGES", "OneTimeCode", "PaperBatch", "PaperEntry",
     "Provider", "ProviderScore", "PublishedVersionError", "RecipientCategory", "Region", "Response",
-    "ScoreSnapshot", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
+    "SafeguardingAlert", "ScoreSnapshot", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
 ]
