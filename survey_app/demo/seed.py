@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 from analysis.planning import responses_for_proportion
 from survey_app.auth.services import create_user
 from survey_app.campaigns.services import enrol_provider, issue_codes
+from survey_app.comments.alerts import scan_comments
 from survey_app.demo.providers import DemoProvider, generate_providers
 from survey_app.demo.responses import GeneratedResponse, generate_wave
 from survey_app.extensions import db
@@ -121,6 +122,7 @@ def seed_demo(echo=print) -> dict[str, int]:
             _insert_responses(campaign, version.id, generated, rows)
             echo(f"{campaign.code}: {len(generated)} responses.")
     db.session.flush()
+    scan_comments(echo=echo)  # the demo's comments raise their safeguarding alerts (none twice)
     if refresh_needed():
         refresh_scores(echo=echo)
     return counts_of_everything()

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from survey_app.access import provider_filter
+from survey_app.comments.alerts import raise_safeguarding_alerts
 from survey_app.extensions import db
 from survey_app.instruments.runtime import CompiledInstrument, Question, compiled_instrument
 from survey_app.intake.answers import (
@@ -145,6 +146,7 @@ def _store_responses(prepared: list[PreparedResponse]) -> list[int]:
                    for row in _answer_rows(state, response_id)]
     if answer_rows:
         db.session.execute(insert(Answer.__table__), answer_rows)
+    raise_safeguarding_alerts(ids)  # comments that may reveal abuse: their alerts, in the same transaction
     return ids
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.campaigns.codes import normalise_code
+from survey_app.comments.alerts import raise_safeguarding_alerts
 from survey_app.extensions import db
 from survey_app.instruments.runtime import (
     NOT_APPLICABLE,
@@ -201,6 +202,7 @@ def submit(draft: SurveyDraft) -> Response:
             rows = _answer_rows(state, response.id)
             if rows:
                 db.session.execute(insert(Answer.__table__), rows)
+            raise_safeguarding_alerts([response.id])  # a comment that may reveal abuse: its alert, stored together
             _close(draft)
     except (IntegrityError, CodeAlreadyUsed):
         # Someone else stored it first: the same draft (a double click) is a success ...
