@@ -22,6 +22,7 @@ from survey_app.models.instruments import (
     PublishedVersionError,
 )
 from survey_app.models.intake import PaperBatch, PaperEntry
+from survey_app.models.monitoring import AdministrativeFigure, AuditEvent, ExpertAssessment
 from survey_app.models.providers import Provider, RecipientCategory, ServiceStandard, ServiceType
 from survey_app.models.responses import Answer, Response
 from survey_app.models.safeguarding import SafeguardingAlert
@@ -29,8 +30,8 @@ from survey_app.models.scores import GroupScore, ProviderScore, ScoreSnapshot
 from survey_app.models.users import User
 
 __all__ = [
-    "Answer", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract", "ContractDocument",
-    "ContractTarget", "Dimension", "Funder", "GroupScore", "IndicatorDefinition", "Instrument",
+    "AdministrativeFigure", "Answer", "AuditEvent", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract", "ContractDocument",
+    "ContractTarget", "Dimension", "ExpertAssessment", "Funder", "GroupScore", "IndicatorDefinition", "Instrument",
     "InstrumentText", "InstrumentVersion", "Item", "LANGUAGES", "OneTimeCode", "PaperBatch", "PaperEntry",
     "Provider", "ProviderScore", "PublishedVersionError", "RecipientCategory", "Region", "Response",
     "SafeguardingAlert", "ScoreSnapshot", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
