@@ -69,6 +69,14 @@ def _population(nobs: int, population) -> float | None:
     return size
 
 
+def _ordered(value: float, low: float, high: float) -> tuple[float, float, float]:
+    """Keep ``low <= value <= high`` where rounding put a limit a hair past the value (an interval that
+    collapses when the whole population answered)."""
+    if np.isfinite(low) and np.isfinite(high):
+        return value, min(low, value), max(high, value)
+    return value, low, high
+
+
 def share_estimate(flags, population=None, alpha: float = 0.05) -> IndicatorEstimate:
     r"""A share of respondents, as a percentage, with a Wilson interval (and the correction).
 
@@ -116,8 +124,8 @@ def share_estimate(flags, population=None, alpha: float = 0.05) -> IndicatorEsti
     if n == 0:
         return IndicatorEstimate(np.nan, np.nan, np.nan, 0, method, successes=0)
     ci = wilson_interval(x, n, alpha=alpha, population=size)
-    return IndicatorEstimate(100 * float(ci.estimate), 100 * float(ci.low), 100 * float(ci.high), n, method,
-                             successes=x)
+    value, low, high = _ordered(100 * float(ci.estimate), 100 * float(ci.low), 100 * float(ci.high))
+    return IndicatorEstimate(value, low, high, n, method, successes=x)
 
 
 def mean_estimate(values, population=None, alpha: float = 0.05) -> IndicatorEstimate:
@@ -159,7 +167,8 @@ def mean_estimate(values, population=None, alpha: float = 0.05) -> IndicatorEsti
         return IndicatorEstimate(np.nan, np.nan, np.nan, 0, method)
     sd = float(np.std(array, ddof=1)) if n >= 2 else 0.0
     ci = t_interval(float(array.mean()), sd, n, alpha=alpha, population=size)
-    return IndicatorEstimate(float(ci.estimate), float(ci.low), float(ci.high), n, method)
+    value, low, high = _ordered(float(ci.estimate), float(ci.low), float(ci.high))
+    return IndicatorEstimate(value, low, high, n, method)
 
 
 def nps_estimate(ratings, alpha: float = 0.05) -> IndicatorEstimate:
@@ -240,8 +249,8 @@ def rate_estimate(successes, trials, alpha: float = 0.05) -> IndicatorEstimate:
         return IndicatorEstimate(np.nan, np.nan, np.nan, 0, "wilson", successes=int(x))
     x = min(x, m)
     ci = wilson_interval(x, m, alpha=alpha)
-    return IndicatorEstimate(100 * float(ci.estimate), 100 * float(ci.low), 100 * float(ci.high), int(m), "wilson",
-                             successes=int(x))
+    value, low, high = _ordered(100 * float(ci.estimate), 100 * float(ci.low), 100 * float(ci.high))
+    return IndicatorEstimate(value, low, high, int(m), "wilson", successes=int(x))
 
 
 def count_ratio(count, base, scale: float = 100.0) -> IndicatorEstimate:

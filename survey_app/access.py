@@ -15,6 +15,12 @@ Safeguarding alerts (a recipient's comment that may reveal abuse) go to those wh
 abuse by staff must not reach only the staff's own manager, who could guess who wrote it
 (``safeguarding_filter``). The comments behind those alerts are left out of what the provider's own
 staff read.
+
+State social order contracts (``contract_filter``): administrators and evaluators see every contract,
+a monitor the contracts of providers in scope, a provider manager their own organisation's contracts
+(read-only); social workers none. Only administrators and evaluators change a contract, its targets,
+figures and expert assessment (``CONTRACT_EDITORS``); only administrators import contracts and define
+custom indicators (``CONTRACT_ADMINISTRATORS``).
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import aliased
 
 from survey_app.extensions import db
-from survey_app.models import Provider, Region, User
+from survey_app.models import Contract, Provider, Region, User
 from survey_app.models.users import user_provider, user_region
 
 SEES_EVERYTHING = ("admin", "evaluator")
 OWN_ORGANISATION = ("provider_manager", "social_worker")
 USER_ADMINISTRATORS = ("admin",)
 SAFEGUARDING_ROLES = ("admin", "evaluator", "monitor")
+CONTRACT_READERS = ("admin", "evaluator", "monitor", "provider_manager")
+CONTRACT_EDITORS = ("admin", "evaluator")
+CONTRACT_ADMINISTRATORS = ("admin",)
 
 
 def provider_filter(user: User, provider_id_column=Provider.id) -> ColumnElement[bool]:
@@ -67,6 +76,17 @@ def safeguarding_filter(user: User, provider_id_column) -> ColumnElement[bool]:
 
 def sees_safeguarding(user: User) -> bool:
     return getattr(user, "role", None) in SAFEGUARDING_ROLES
+
+
+def contract_filter(user: User, provider_id_column=None) -> ColumnElement[bool]:
+    """A WHERE clause limiting contracts (by their provider) to those ``user`` may see."""
+    if getattr(user, "role", None) not in CONTRACT_READERS:
+        return false()
+    return provider_filter(user, Contract.provider_id if provider_id_column is None else provider_id_column)
+
+
+def can_edit_contracts(user: User) -> bool:
+    return getattr(user, "role", None) in CONTRACT_EDITORS
 
 
 def can_see_provider(user: User, provider_id: int) -> bool:
