@@ -213,7 +213,7 @@ def plan_export(user: User | None, filters: ExportFilters, language: str, file_f
     if file_format == "sav" and responses > SAV_MAX_ROWS:
         raise ExportRefused(_(
             "An SPSS file is made in memory and can hold at most %(max)s responses; this export has "
-            "%(count)s. Choose CSV or Excel (any size), or narrow the export by provider, region or period.",
+            "%(count)s. Choose CSV (any size) or Excel, or narrow the export by provider, region or period.",
             count=format_number(responses), max=format_number(SAV_MAX_ROWS),
         ))
     version = db.session.get(InstrumentVersion, versions.pop())
