@@ -75,7 +75,7 @@ def _csv(filters: CommentFilters) -> Iterator[bytes]:
     safeguarding = current_user.role in SAFEGUARDING_ROLES
     header = [_("Date"), _("Campaign"), _("Provider"), _("Question"), _("Language"), _("Comment")]
     writer.writerow(header + ([_("Safeguarding alert")] if safeguarding else []))
-    yield buffer.getvalue().encode("utf-8-sig")
+    yield "\ufeff".encode() + _drain(buffer)  # the byte order mark: Excel then reads UTF-8
     for number, comment in enumerate(all_comments(current_user, filters, select_locale()), start=1):
         row = [comment.submitted_on.isoformat(), _cell(comment.campaign_name), _cell(comment.provider_name),
                _cell(comment.question), comment.language, _cell(comment.text)]
