@@ -35,6 +35,7 @@ def create_app(config=None) -> Flask:
     from survey_app.auth import bp as auth_bp
     from survey_app.campaigns import bp as campaigns_bp
     from survey_app.comments import bp as comments_bp
+    from survey_app.contracts import bp as contracts_bp
     from survey_app.exports import bp as exports_bp
     from survey_app.instruments.routes import bp as instruments_bp
     from survey_app.intake import bp as intake_bp
@@ -43,7 +44,7 @@ def create_app(config=None) -> Flask:
     from survey_app.survey import bp as survey_bp
 
     for blueprint in (main_bp, auth_bp, survey_bp, staff_bp, instruments_bp, campaigns_bp, intake_bp, exports_bp,
-                      admin_bp, comments_bp):
+                      admin_bp, comments_bp, contracts_bp):
         app.register_blueprint(blueprint)
     navigation.init_app(app)
 
