@@ -49,6 +49,10 @@ class Config:
     SAPA_PROXY_COUNT = 0
     # Recompute scores in the background when staff open a page and new responses have arrived.
     SAPA_AUTO_REFRESH_SCORES = True
+    # Safeguarding words (survey_app.comments.safeguarding): more words, a file of them, or only those.
+    SAPA_SAFEGUARDING_WORDS: dict = {}
+    SAPA_SAFEGUARDING_WORDS_FILE: str | None = None
+    SAPA_SAFEGUARDING_DEFAULTS = True
 
     def __init__(self) -> None:
         self.instance_path = Path(os.environ.get("SAPA_INSTANCE_PATH", PROJECT_ROOT / "instance"))
@@ -61,6 +65,7 @@ class Config:
         self.SAPA_MIN_RESPONSES = int(os.environ.get("SAPA_MIN_RESPONSES", self.SAPA_MIN_RESPONSES))
         self.SAPA_PUBLIC_URL = os.environ.get("SAPA_PUBLIC_URL") or None
         self.SAPA_PROXY_COUNT = int(os.environ.get("SAPA_PROXY_COUNT", self.SAPA_PROXY_COUNT))
+        self.SAPA_SAFEGUARDING_WORDS_FILE = os.environ.get("SAPA_SAFEGUARDING_WORDS_FILE") or None
 
     def _embedded_secret_key(self) -> str:
         """A random key kept in ``instance/secret_key`` so sessions survive a restart."""

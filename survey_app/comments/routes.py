@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterator
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -136,5 +135,5 @@ def acknowledge_alert(alert_id: int):
     except AlreadyAcknowledged:
         flash(_("Someone acknowledged this alert already; their note is shown below."), "error")
     else:
-        flash(_("Alert acknowledged on %(date)s.", date=format_date(today(), "medium")), "success")
+        flash(_("Alert acknowledged; your note is saved with it."), "success")
     return redirect(url_for("comments.alert", alert_id=alert_id))

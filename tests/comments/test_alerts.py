@@ -7,6 +7,7 @@ from datetime import time
 from sqlalchemy import func, select
 
 from survey_app.comments.alerts import raise_safeguarding_alerts, scan_comments
+from survey_app.config import Config
 from survey_app.extensions import db
 from survey_app.intake.services import create_batch, key_paper_form, keying_sheet
 from survey_app.models import CampaignProvider, SafeguardingAlert
@@ -100,3 +101,11 @@ def test_configured_words_raise_alerts_for_older_comments(world, app, monkeypatc
     monkeypatch.setitem(app.config, "SAPA_SAFEGUARDING_WORDS_FILE", str(words))
     forced = add_response(world.campaign, world.inside, {"comment_improve": "Жұмысқа мажбүрлейді"})
     assert raise_safeguarding_alerts([forced.id]) == 1
+
+
+def test_the_word_file_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SAPA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SAPA_SAFEGUARDING_WORDS_FILE", "/etc/sapa/safeguarding-words.txt")
+    config = Config()
+    assert config.SAPA_SAFEGUARDING_WORDS_FILE == "/etc/sapa/safeguarding-words.txt"
+    assert config.SAPA_SAFEGUARDING_DEFAULTS is True and config.SAPA_SAFEGUARDING_WORDS == {}
