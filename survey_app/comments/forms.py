@@ -48,7 +48,7 @@ class CommentFilterForm(FlaskForm):
             SelectChoice(str(campaign.id), campaign.name) for campaign in campaign_choices(user)]
         self.provider.choices = [SelectChoice("", _("All providers"))] + [
             SelectChoice(str(provider.id), provider.name) for provider in provider_choices(user)]
-        self.question.choices = [SelectChoice("", _("Both questions"))] + [
+        self.question.choices = [SelectChoice("", _("All open questions"))] + [
             SelectChoice(name, label) for name, label in question_choices(user, language)]
         self.language.choices = [SelectChoice("", _("All languages"))] + [
             SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
