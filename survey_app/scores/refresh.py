@@ -55,33 +55,40 @@ def provider_frame() -> pd.DataFrame:
     return frame
 
 
-def refresh_scores(echo=None) -> ScoreSnapshot:
-    """Compute a new snapshot from every response so far (one transaction; the caller commits)."""
+def refresh_scores(echo=None, snapshot: ScoreSnapshot | None = None) -> ScoreSnapshot:
+    """Compute a new snapshot from every response so far; the caller commits.
+
+    Everything is read and computed before the first write, so on SQLite the write lock is held
+    only for the short insert at the end and survey submissions never wait behind a refresh.
+    """
     started = time.monotonic()
     last_id = db.session.scalar(select(func.max(Response.id))) or 0
-    snapshot = ScoreSnapshot(status="running", last_response_id=last_id, started_at=utcnow())
-    db.session.add(snapshot)
-    db.session.flush()
     frame, _dimensions = respondent_frame(last_id)
-    snapshot.responses = len(frame)
+    scores: list[dict] = []
+    groups: list[dict] = []
     if not frame.empty:
         providers = provider_frame()
         scores = provider_rows(frame, providers)
         groups = group_rows(frame, providers)
-        for start in range(0, len(scores), 5000):
-            db.session.execute(insert(ProviderScore.__table__),
-                               [{"snapshot_id": snapshot.id, **row} for row in scores[start:start + 5000]])
-        for start in range(0, len(groups), 5000):
-            db.session.execute(insert(GroupScore.__table__),
-                               [{"snapshot_id": snapshot.id, **row} for row in groups[start:start + 5000]])
-        if echo:
-            echo(f"{len(frame)} responses → {len(scores)} provider scores, {len(groups)} group scores.")
+    if snapshot is None:
+        snapshot = ScoreSnapshot(status="running", started_at=utcnow())
+        db.session.add(snapshot)
+    snapshot.last_response_id = last_id
+    snapshot.responses = len(frame)
+    db.session.flush()
+    for start in range(0, len(scores), 5000):
+        db.session.execute(insert(ProviderScore.__table__),
+                           [{"snapshot_id": snapshot.id, **row} for row in scores[start:start + 5000]])
+    for start in range(0, len(groups), 5000):
+        db.session.execute(insert(GroupScore.__table__),
+                           [{"snapshot_id": snapshot.id, **row} for row in groups[start:start + 5000]])
     snapshot.status = "done"
     snapshot.finished_at = utcnow()
     _forget_old_snapshots(snapshot.id)
     db.session.flush()
     if echo:
-        echo(f"Snapshot {snapshot.id} done in {time.monotonic() - started:.1f} s.")
+        echo(f"{len(frame)} responses → {len(scores)} provider scores, {len(groups)} group scores; "
+             f"snapshot {snapshot.id} done in {time.monotonic() - started:.1f} s.")
     return snapshot
 
 
@@ -131,10 +138,24 @@ def refresh_if_stale(app: Flask) -> bool:
 def _refresh_in_background(app: Flask) -> None:
     with app.app_context():
         try:
-            refresh_scores()
+            # A committed "running" marker first, so other workers do not start a second refresh.
+            marker = ScoreSnapshot(status="running", started_at=utcnow())
+            db.session.add(marker)
+            db.session.commit()
+            refresh_scores(snapshot=marker)
             db.session.commit()
         except Exception:  # noqa: BLE001 - a failed refresh must never take a worker down
             db.session.rollback()
             current_app.logger.exception("Score refresh failed")
+            _mark_failed()
         finally:
             db.session.remove()
+
+
+def _mark_failed() -> None:
+    try:
+        for stuck in db.session.scalars(select(ScoreSnapshot).where(ScoreSnapshot.status == "running")):
+            stuck.status = "failed"
+        db.session.commit()
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
