@@ -32,9 +32,11 @@ def create_app(config=None) -> Flask:
 
     from survey_app import navigation
     from survey_app.admin import bp as admin_bp
+    from survey_app.api import bp as api_bp
     from survey_app.auth import bp as auth_bp
     from survey_app.campaigns import bp as campaigns_bp
     from survey_app.comments import bp as comments_bp
+    from survey_app.compare import bp as compare_bp
     from survey_app.contracts import bp as contracts_bp
     from survey_app.exports import bp as exports_bp
     from survey_app.instruments.routes import bp as instruments_bp
@@ -44,7 +46,7 @@ def create_app(config=None) -> Flask:
     from survey_app.survey import bp as survey_bp
 
     for blueprint in (main_bp, auth_bp, survey_bp, staff_bp, instruments_bp, campaigns_bp, intake_bp, exports_bp,
-                      admin_bp, comments_bp, contracts_bp):
+                      admin_bp, comments_bp, compare_bp, api_bp, contracts_bp):
         app.register_blueprint(blueprint)
     navigation.init_app(app)
 

@@ -124,6 +124,18 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("staff.provider", "GET"): Row(LOGIN, ALL, ALL, OWN, OWN, OWN, objects=SCOPED),
     ("staff.plotly_script", "GET"): staff(200),
 
+    # Comparing providers and recipient categories: not social workers; each within their scope (the
+    # pages take the wave as a query argument; a wave outside the scope is not found)
+    ("compare.providers", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("compare.providers_file", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("compare.categories", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("compare.static", "GET"): Row(LOGIN, (200, 404), (200, 404), (200, 404), (200, 404), 403, objects=EXISTS),
+    # The JSON API: the comparison pages' roles and scope; an anonymous caller gets 401, not a redirect
+    ("api.campaigns", "GET"): Row(401, 200, 200, 200, 200, 403),
+    ("api.providers", "GET"): Row(401, 200, 200, 200, 200, 403),
+    ("api.provider", "GET"): Row(401, ALL, ALL, OWN, OWN, 403, objects=SCOPED),
+    ("api.groups", "GET"): Row(401, 200, 200, 200, 200, 403),
+
     # User administration: administrators only, refused before any account is looked up
     ("admin.users", "GET"): Row(LOGIN, 200, 403, 403, 403, 403),
     ("admin.new_user", "GET"): Row(LOGIN, 200, 403, 403, 403, 403),
@@ -292,12 +304,15 @@ STATIC_FILES = {
     "admin.static": "admin.css",
     "instruments_admin.static": "instruments.css",
     "intake.static": "intake.css",
+    "compare.static": "compare.css",
 }
 
 
 def _url_values(world: World, endpoint: str, arguments: set[str], obj: str) -> dict:
     if endpoint == "survey.page":
         return {"number": 1}  # the first page of a questionnaire
+    if endpoint == "compare.providers_file":
+        return {"file_format": "csv"}
     if "filename" in arguments:
         return {"filename": STATIC_FILES[endpoint] if obj == IN else "no-such-file.css"}
     values = {}
@@ -391,7 +406,7 @@ def test_access(app, db, world, endpoint, method, role, obj):
             assert not location.startswith(LOGIN.path), f"{where}: sent to sign in"
     else:
         assert answer.status_code == expected, f"{where}: expected {expected}, got {answer.status_code}"
-    if role in SCOPED_ROLES and obj != OUT and url.startswith("/staff/") and answer.status_code == 200:
+    if role in SCOPED_ROLES and obj != OUT and url.startswith(("/staff/", "/api/")) and answer.status_code == 200:
         # What a page lets through matters as much as whether it opens (DESIGN §7).
         body = answer.get_data()
         for name in (OUT_OF_SCOPE_NAME, OUT_OF_SCOPE_CAMPAIGN, world.ids["provider_code"][OUT]):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from analysis.funnel import FunnelResult
@@ -157,6 +158,115 @@ def provider_scores(user: User, campaign_id: int, measure: str = "composite",
     return [_view(user, score, provider, region) for score, provider, region in rows]
 
 
+@dataclass(frozen=True)
+class RegionName:
+    """A region's names without its ORM row (for tables of thousands of providers); reads like a Region."""
+
+    id: int
+    code: str
+    names: tuple[str, str, str, str]  # kk, ru, uk, en
+    parent: RegionName | None = None
+
+    @property
+    def parent_id(self) -> int | None:
+        return self.parent.id if self.parent else None
+
+    def name(self, language: str) -> str:
+        index = ("kk", "ru", "uk", "en").index(language) if language in ("kk", "ru", "uk", "en") else 3
+        return self.names[index] or self.names[3]
+
+
+@dataclass(frozen=True)
+class ProviderTableRow:
+    """One provider of the comparison table: the first measure's full view, the others' raw estimates."""
+
+    view: ProviderScoreView  # ``region`` is a RegionName
+    others: dict[str, Estimate]  # measure → raw estimate (absent when the provider has no score for it)
+
+
+_SCORE_COLUMNS = ("nobs", "mean", "sd", "ci_low", "ci_high", "adjusted", "adjusted_low", "adjusted_high", "shrunken",
+                  "shrunken_low", "shrunken_high", "reliability", "funnel_flag", "comparison", "grade",
+                  "not_rated_reason")
+_NAMES = ("name_kk", "name_ru", "name_uk", "name_en")
+
+
+def provider_table(user: User, campaign_id: int, measure: str = "composite", others: tuple[str, ...] = (),
+                   filters: ProviderFilters | None = None) -> list[ProviderTableRow]:
+    """``provider_scores`` for the comparison table: one query of plain columns for every provider in
+    scope, with the raw estimates of ``others`` (satisfaction, NPS) alongside; same scope, filters and
+    small-number rule. Reads a few thousand providers without building ORM objects."""
+    snapshot = latest_snapshot()
+    if snapshot is None:
+        return []
+    filters = filters or ProviderFilters()
+    parent = aliased(Region)
+    table = ProviderScore.__table__
+    extra = [table.alias(f"other_{index}") for index in range(len(others))]
+    columns = [Provider.id, Provider.code, Provider.name, Provider.setting, Provider.org_form,
+               Region.id, Region.code, *(getattr(Region, name) for name in _NAMES),
+               parent.id, parent.code, *(getattr(parent, name) for name in _NAMES),
+               *(getattr(ProviderScore, name) for name in _SCORE_COLUMNS)]
+    for alias in extra:
+        columns += [alias.c.nobs, alias.c.mean, alias.c.ci_low, alias.c.ci_high]
+    query = (
+        select(*columns)
+        .join(Provider, ProviderScore.provider_id == Provider.id)
+        .join(Region, Provider.region_id == Region.id)
+        .outerjoin(parent, Region.parent_id == parent.id)
+        .where(ProviderScore.snapshot_id == snapshot.id, ProviderScore.campaign_id == campaign_id,
+               ProviderScore.measure == measure, provider_filter(user, ProviderScore.provider_id))
+    )
+    for alias, other in zip(extra, others, strict=True):
+        query = query.outerjoin(alias, and_(alias.c.snapshot_id == ProviderScore.snapshot_id,
+                                            alias.c.campaign_id == ProviderScore.campaign_id,
+                                            alias.c.provider_id == ProviderScore.provider_id,
+                                            alias.c.measure == other))
+    query = _filtered(query, filters, parent)
+    minimum = minimum_responses()
+    small_shown = sees_small_numbers(user)
+    regions: dict[int, RegionName] = {}
+    rows = []
+    for row in db.session.execute(query).all():
+        (provider_id, code, name, setting, org_form, region_id, region_code, *rest) = row
+        region_names, (parent_id, parent_code), rest = rest[:4], rest[4:6], rest[6:]
+        parent_names, rest = rest[:4], rest[4:]
+        score = dict(zip(_SCORE_COLUMNS, rest[:len(_SCORE_COLUMNS)], strict=True))
+        rest = rest[len(_SCORE_COLUMNS):]
+        region = regions.get(region_id)
+        if region is None:
+            above = RegionName(parent_id, parent_code, tuple(parent_names)) if parent_id is not None else None
+            region = regions[region_id] = RegionName(region_id, region_code, tuple(region_names), above)
+        nobs = int(score["nobs"] or 0)
+        hidden = nobs < minimum and not small_shown
+        view = ProviderScoreView(
+            provider_id=provider_id, provider_code=code, provider_name=name, region_code=region_code,
+            region=region, setting=setting, org_form=org_form, campaign_id=campaign_id, measure=measure,
+            raw=_estimate(hidden, nobs, score["mean"], score["ci_low"], score["ci_high"]),
+            adjusted=_estimate(hidden, nobs, score["adjusted"], score["adjusted_low"], score["adjusted_high"]),
+            shrunken=_estimate(hidden, nobs, score["shrunken"], score["shrunken_low"], score["shrunken_high"]),
+            reliability=None if hidden else score["reliability"],
+            funnel_flag=None if hidden else score["funnel_flag"],
+            comparison=None if hidden else score["comparison"],
+            grade=None if hidden else score["grade"],
+            not_rated_reason="too_few_responses" if hidden else score["not_rated_reason"],
+            sd=None if hidden else score["sd"],
+        )
+        extras = {}
+        for index, other in enumerate(others):
+            other_nobs, mean, low, high = rest[4 * index:4 * index + 4]
+            if other_nobs is not None:
+                other_nobs = int(other_nobs)
+                extras[other] = _estimate(other_nobs < minimum and not small_shown, other_nobs, mean, low, high)
+        rows.append(ProviderTableRow(view, extras))
+    return rows
+
+
+def _estimate(hidden: bool, nobs: int, value, low, high) -> Estimate:
+    if hidden:
+        return Estimate(nobs, None, None, None, suppressed=True)
+    return Estimate(nobs, value, low, high)
+
+
 def _filtered(query, filters: ProviderFilters, parent):
     from survey_app.models import Contract, Funder, ServiceStandard, ServiceType
     from survey_app.models.providers import provider_service, provider_standard
@@ -214,18 +324,21 @@ class GroupScoreView:
 
 
 def group_scores(user: User, campaign_id: int, lens: str, measures: tuple[str, ...] = ("composite",),
-                 provider_id: int | None = None) -> list[GroupScoreView]:
+                 provider_id: int | None = None, group_key: str | None = None) -> list[GroupScoreView]:
     """Scores of groups of respondents (national, region, category, setting …).
 
     The ``region`` lens is limited to the regions a user may see (a monitor's own regions; a
     provider manager's own region); the ``provider_category`` lens to providers in scope.
     National and other nationwide lenses are benchmarks and open to every signed-in user.
+    ``group_key`` keeps one group (one recipient category across providers, for example).
     """
     snapshot = latest_snapshot()
     if snapshot is None:
         return []
     conditions = [GroupScore.snapshot_id == snapshot.id, GroupScore.campaign_id == campaign_id,
                   GroupScore.lens == lens, GroupScore.measure.in_(measures)]
+    if group_key is not None:
+        conditions.append(GroupScore.group_key == group_key)
     if lens == "provider_category":
         conditions.append(provider_filter(user, GroupScore.provider_id))
         if provider_id is not None:
@@ -239,6 +352,79 @@ def group_scores(user: User, campaign_id: int, lens: str, measures: tuple[str, .
                        row.sd if (row.nobs >= minimum_responses() or sees_small_numbers(user)) else None)
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class RegionGroupView:
+    """A group of respondents in one oblast or city, pooled over the providers in the user's scope."""
+
+    campaign_id: int
+    region_code: str
+    group_key: str
+    measure: str
+    estimate: Estimate
+    sd: float | None
+    successes: int | None  # a share's count of "yes" answers behind the percentage (None when not shown)
+
+
+def groups_by_region(user: User, campaign_id: int, lens: str = "provider_category",
+                     measures: tuple[str, ...] = ("composite", "satisfaction")) -> list[RegionGroupView]:
+    """Groups of a per-provider lens (recipient categories) by oblast or city, within the user's scope.
+
+    Every respondent belongs to one provider and every provider to one region, so the region's
+    figure for a category pools its providers' cells exactly: from each cell's n, mean and sd the
+    moments T = Σ n·ȳ and Q = Σ ((n − 1)·s² + n·ȳ²) are
+    summed in SQL and turned into a mean with its t interval by ``analysis.aggregates.mean_estimates``
+    (shares: the count of "yes" answers, with a Wilson interval). Only providers the user may see are
+    pooled; the small-number rule applies to the pooled count.
+    """
+    from analysis.aggregates import mean_estimates
+    from analysis.intervals import wilson_interval
+
+    snapshot = latest_snapshot()
+    if snapshot is None or lens != "provider_category":
+        return []
+    parent = aliased(Region)
+    region_code = func.coalesce(parent.code, Region.code)
+    sd = func.coalesce(GroupScore.sd, 0.0)
+    rows = db.session.execute(
+        select(region_code, GroupScore.group_key, GroupScore.measure, func.sum(GroupScore.nobs),
+               func.sum(GroupScore.nobs * GroupScore.mean),
+               func.sum((GroupScore.nobs - 1) * sd * sd + GroupScore.nobs * GroupScore.mean * GroupScore.mean),
+               func.sum(func.round(GroupScore.nobs * GroupScore.mean / 100.0)))
+        .join(Provider, Provider.id == GroupScore.provider_id)
+        .join(Region, Provider.region_id == Region.id)
+        .outerjoin(parent, Region.parent_id == parent.id)
+        .where(GroupScore.snapshot_id == snapshot.id, GroupScore.campaign_id == campaign_id,
+               GroupScore.lens == lens, GroupScore.measure.in_(measures), GroupScore.mean.is_not(None),
+               GroupScore.nobs > 0, provider_filter(user, GroupScore.provider_id))
+        .group_by(region_code, GroupScore.group_key, GroupScore.measure)
+        .order_by(region_code, GroupScore.group_key, GroupScore.measure)
+    ).all()
+    if not rows:
+        return []
+    moments = pd.DataFrame(rows, columns=["region", "group", "measure", "nobs", "total", "total_sq", "successes"])
+    moments = moments.astype({"nobs": int, "total": float, "total_sq": float, "successes": float})
+    estimates = mean_estimates(moments[["region", "group", "measure", "nobs", "total", "total_sq"]])
+    shares = moments["measure"].isin(SHARE_MEASURES).to_numpy()
+    low = estimates["ci_low"].to_numpy(dtype=float, copy=True)
+    high = estimates["ci_high"].to_numpy(dtype=float, copy=True)
+    if shares.any():
+        share = wilson_interval(moments.loc[shares, "successes"].to_numpy(), moments.loc[shares, "nobs"].to_numpy())
+        low[shares], high[shares] = np.asarray(share.low) * 100, np.asarray(share.high) * 100
+    views = []
+    for index, row in enumerate(estimates.itertuples(index=False)):
+        shown = row.nobs >= minimum_responses() or sees_small_numbers(user)
+        views.append(RegionGroupView(
+            campaign_id, row.region, row.group, row.measure,
+            estimate(user, row.nobs, _finite(row.mean), _finite(low[index]), _finite(high[index])),
+            _finite(row.sd) if shown else None,
+            int(moments["successes"].iat[index]) if shown and shares[index] else None))
+    return views
+
+
+def _finite(value) -> float | None:
+    return float(value) if value is not None and np.isfinite(value) else None
 
 
 def visible_region_codes(user: User) -> list[str]:
