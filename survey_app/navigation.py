@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -38,5 +38,17 @@ def staff_navigation() -> list[tuple[str, object]]:
     ]
 
 
+def is_current_section(endpoint: str) -> bool:
+    """The section the page belongs to: its own endpoint, or any page of the same feature blueprint.
+
+    The shared ``staff`` blueprint holds several sections, so there only the exact page counts.
+    """
+    if request.endpoint == endpoint:
+        return True
+    blueprint = endpoint.rsplit(".", 1)[0]
+    return blueprint != "staff" and request.blueprint == blueprint
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["staff_navigation"] = staff_navigation
+    app.jinja_env.globals["is_current_section"] = is_current_section
