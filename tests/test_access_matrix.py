@@ -27,14 +27,17 @@ import pytest
 from argon2 import PasswordHasher
 from flask import session, url_for
 from flask_login import login_user
+from sqlalchemy import select
 
 from survey_app import create_app
 from survey_app.auth.services import create_user
 from survey_app.campaigns.services import enrol_provider, issue_codes
+from survey_app.comments.alerts import raise_safeguarding_alerts
 from survey_app.config import TestConfig
 from survey_app.extensions import db as _db
-from survey_app.models import Campaign, PaperBatch, Response, User
-from survey_app.models.base import today
+from survey_app.models import Answer, Campaign, InstrumentText, InstrumentVersion, Item, PaperBatch, Response, User
+from survey_app.models.base import LANGUAGES, today, utcnow
+from survey_app.models.safeguarding import SafeguardingAlert
 from tests.support import factories
 from tests.support.clients import RequestContextClient
 
@@ -49,6 +52,7 @@ MISSING_ID = 987_654
 # Names that no staff page may show to a user whose scope does not include them.
 OUT_OF_SCOPE_NAME = "Zeta Outside Residential Home"
 OUT_OF_SCOPE_CAMPAIGN = "Zeta-only wave"
+OUT_OF_SCOPE_COMMENT = "Zeta comment"
 SCOPED_ROLES = ("monitor", "provider_manager", "social_worker")
 
 
@@ -68,6 +72,8 @@ INSTRUMENT_PAGE = To("/staff/instruments/")
 BATCH_PAGE = To("/staff/intake/batches/")
 EXPORT_FORM = To("/staff/exports/")
 FIRST_QUESTION = To("/q/1")
+COMMENTS = To("/staff/comments/")
+ALERT = To("/staff/comments/alerts/")
 # Per-object statuses for a page that shows one object:
 ALL = (200, 200, 404)  # sees every object; a missing one is not found
 OWN = (200, 404, 404)  # sees objects in scope; one out of scope is answered exactly like a missing one
@@ -206,6 +212,18 @@ MATRIX: dict[tuple[str, str], Row] = {
                                      query=lambda world, obj: {"provider": world.ids["provider_id"][obj],
                                                                "file_format": "csv"}),
 
+    # Comments: not social workers; safeguarding alerts for administrators, evaluators and the
+    # provider's monitors only, never for the provider's own staff
+    ("comments.index", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("comments.export", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("comments.provider", "GET"): Row(LOGIN, (COMMENTS, COMMENTS, 404), (COMMENTS, COMMENTS, 404),
+                                      (COMMENTS, 404, 404), (COMMENTS, 404, 404), 403, objects=SCOPED),
+    ("comments.alerts", "GET"): Row(LOGIN, 200, 200, 200, 403, 403),
+    ("comments.alert", "GET"): Row(LOGIN, ALL, ALL, OWN, 403, 403, objects=SCOPED),
+    ("comments.acknowledge_alert", "POST"): Row(LOGIN, (ALERT, ALERT, 404), (ALERT, ALERT, 404), (ALERT, 404, 404),
+                                                403, 403, objects=SCOPED, data={"note": "Called the provider."}),
+    ("comments.static", "GET"): staff((200, 404), objects=EXISTS),
+
     # The recipient survey: public, whoever asks (a link that does not exist is not found)
     ("survey.start", "GET"): everyone(ALL, objects=SCOPED),
     ("survey.start", "POST"): everyone((FIRST_QUESTION, FIRST_QUESTION, 404), objects=SCOPED),
@@ -236,17 +254,38 @@ class World:
     cookies: dict[str, str] = field(default_factory=dict)
 
 
-def _responses(campaign: Campaign, provider, version, count: int) -> None:
+def _instrument() -> InstrumentVersion:
+    """Two agreement items and an open question (what to improve), published."""
+    version = factories.small_instrument(publish=False)
+    version.items.append(Item(version=version, position=3, name="improve", type="text"))
+    version.texts.extend(InstrumentText(key="label:improve", lang=lang, text=f"What to improve? [{lang}]")
+                         for lang in LANGUAGES)
+    version.status, version.published_at = "published", utcnow()
+    _db.session.flush()
+    return version
+
+
+def _responses(campaign: Campaign, provider, version: InstrumentVersion, count: int, comment: str) -> list[int]:
+    """``count`` responses; the first one's comment names a danger, so it raises a safeguarding alert."""
+    easy, improve = (next(item for item in version.items if item.name == name) for name in ("easy", "improve"))
+    made = []
     for number in range(count):
-        _db.session.add(Response(
+        response = Response(
             submission_key=factories.unique(f"matrix-{provider.code}-{number}"), campaign=campaign,
             provider=provider, instrument_version_id=version.id, language="ru", mode="web",
             submitted_on=today() - timedelta(days=1), age_band="35_59", sex="female", assistance="self",
-        ))
+        )
+        response.answers = [Answer(item=easy, choice="4", score=4),
+                            Answer(item=improve, text=f"{comment} {number}" + (" They threaten us." if not number
+                                                                               else ""))]
+        _db.session.add(response)
+        made.append(response)
+    _db.session.flush()
+    return [response.id for response in made]
 
 
 def build_world() -> World:
-    version = factories.small_instrument()
+    version = _instrument()
     region_a, region_b = factories.region(), factories.region()
     provider_in, provider_out = factories.provider(region_a), factories.provider(region_b)
     provider_in.name, provider_in.code = "Inside Day Centre", "matrix-inside"
@@ -261,9 +300,12 @@ def build_world() -> World:
     _db.session.flush()
     participant_in, participant_out = enrol_provider(both, provider_in), enrol_provider(both, provider_out)
     enrol_provider(out_only, provider_out)
-    for participant in (participant_in, participant_out):
+    for participant, comment in ((participant_in, "Inside comment"), (participant_out, OUT_OF_SCOPE_COMMENT)):
         issue_codes(participant, 2)
-        _responses(both, participant.provider, version, 6)
+        raise_safeguarding_alerts(_responses(both, participant.provider, version, 6, comment))
+    alert_in, alert_out = (_db.session.scalar(select(SafeguardingAlert.id).where(SafeguardingAlert.provider_id == p.id))
+                           for p in (provider_in, provider_out))
+    assert alert_in and alert_out, "the world's comments should raise safeguarding alerts"
     batch_in = PaperBatch(participant=participant_in, number="A-1", double_keying=True, collected_on=today())
     batch_out = PaperBatch(participant=participant_out, number="B-1", double_keying=True, collected_on=today())
     _db.session.add_all([batch_in, batch_out])
@@ -290,6 +332,7 @@ def build_world() -> World:
         "link_code": {IN: participant_in.link_code, OUT: participant_out.link_code, NONE: "nosuchlink"},
         "user_id": {IN: account_in.id, OUT: account_out.id, NONE: MISSING_ID},
         "batch_id": {IN: batch_in.id, OUT: batch_out.id, NONE: MISSING_ID},
+        "alert_id": {IN: alert_in, OUT: alert_out, NONE: MISSING_ID},
         "code": {IN: version.instrument.code, NONE: "no-such-form"},
         "serial": {IN: 1, OUT: 1, NONE: 1},
         "number": {IN: version.version, NONE: version.version},  # with "code": an instrument's version
@@ -305,6 +348,7 @@ STATIC_FILES = {
     "instruments_admin.static": "instruments.css",
     "intake.static": "intake.css",
     "compare.static": "compare.css",
+    "comments.static": "comments.css",
 }
 
 
@@ -326,6 +370,18 @@ def _url_values(world: World, endpoint: str, arguments: set[str], obj: str) -> d
 
 # ----------------------------------------------------------------------------------------------- fixtures
 
+class MatrixClient(RequestContextClient):
+    """Reads and closes every answer while its application context is open: a streamed export or a
+    static file is then complete and its file closed before the case's transaction rolls back."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            answer = super().open(*args, **kwargs)
+            answer.get_data()
+            answer.close()
+            return answer
+
+
 def _session_cookie(application, user_id: int) -> str:
     """The session cookie Flask-Login's ``login_user`` makes for this user, as the test client's browser
     (the matrix is about what each role may open; signing in is tested in tests/auth)."""
@@ -339,7 +395,7 @@ def _session_cookie(application, user_id: int) -> str:
 def app():
     """One app and one world for the module (overrides the root ``app``; ``db`` rolls back each case)."""
     application = create_app(TestConfig())
-    application.test_client_class = RequestContextClient
+    application.test_client_class = MatrixClient
     # Argon2 at full strength would take most of the module's time here; passwords play no part in it.
     with patch("survey_app.auth.services.hash_password", return_value=CHEAP_HASH), application.app_context():
         _db.create_all()
@@ -409,7 +465,7 @@ def test_access(app, db, world, endpoint, method, role, obj):
     if role in SCOPED_ROLES and obj != OUT and url.startswith(("/staff/", "/api/")) and answer.status_code == 200:
         # What a page lets through matters as much as whether it opens (DESIGN §7).
         body = answer.get_data()
-        for name in (OUT_OF_SCOPE_NAME, OUT_OF_SCOPE_CAMPAIGN, world.ids["provider_code"][OUT]):
+        for name in (OUT_OF_SCOPE_NAME, OUT_OF_SCOPE_CAMPAIGN, OUT_OF_SCOPE_COMMENT, world.ids["provider_code"][OUT]):
             assert name.encode() not in body, f"{where}: shows {name!r}, which is outside the {role}'s scope"
 
 

@@ -1,5 +1,5 @@
-"""Fixtures for sign-in and user administration: a client whose every request has its own application
-context, accounts made quickly, and a helper that signs in through the form."""
+"""Fixtures for sign-in and user administration: more clients, accounts made quickly, and a helper
+that signs in through the form."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from argon2 import PasswordHasher
 
 from survey_app.auth import services
 from tests.support import factories
-from tests.support.clients import RequestContextClient
 
 PASSWORD = "correct-horse-battery"
 # The same algorithm with tiny costs: each test makes accounts, and full-strength Argon2 takes a second
@@ -27,22 +26,12 @@ def quick_password_hashing(monkeypatch):
 
 
 @pytest.fixture
-def client(app, db):
-    app.test_client_class = RequestContextClient
-    try:
-        yield app.test_client()
-    finally:
-        app.test_client_class = None
-
-
-@pytest.fixture
 def make_client(app, db):
-    """Further clients (another browser, another address)."""
+    """Further clients (another browser, another address); each request in its own app context, like
+    the root ``client``."""
 
     def build(**environ):
-        app.test_client_class = RequestContextClient
         made = app.test_client()
-        app.test_client_class = None
         made.environ_base.update(environ)
         return made
 
