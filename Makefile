@@ -48,7 +48,8 @@ run: db-upgrade
 	@echo "    manager@demo.sapa · worker@demo.sapa"
 	@echo "  Stop with Ctrl+C."
 	@echo ""
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads 4 \
+		--timeout 300 --log-level warning wsgi:app
 
 ## Everything the tests need, then the whole suite (SQLite, a throwaway PostgreSQL, headless Chromium).
 test: install-test translations
