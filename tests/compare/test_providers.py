@@ -18,7 +18,8 @@ from survey_app.extensions import db
 from survey_app.scores.read import provider_scores
 from tests.compare.world import get
 
-ROW = re.compile(r'<tr(?: class="row-suppressed")?>\s*<th scope="row"><a href="/staff/providers/(\d+)\?wave=\d+">', re.S)
+ROW = re.compile(r'<tr(?: class="row-suppressed")?>\s*<th scope="row"><a href="/staff/providers/(\d+)\?wave=\d+">',
+                 re.S)
 SORTED_HEADER = re.compile(r'<th scope="col"[^>]*aria-sort="(ascending|descending)"[^>]*>\s*<a class="sort-link" '
                            r'href="([^"]+)">([^<]+)<', re.S)
 

@@ -1,5 +1,6 @@
-"""The comparison pages' world, built once per test module: the scores tests' small realistic world
-(Sapa Core, 14 Kazakh providers, two waves, the last provider with only 3 responses per wave), its
+"""The comparison pages' world, built once per test module: like the scores tests' small realistic world
+(Sapa Core, 14 Kazakh providers — here one of each kind in turn, so most recipient categories have
+answers — two waves, the last provider with only 3 responses per wave), its
 score snapshot, a funder with contracts for three providers, and one account per role signed in by a
 session cookie (no password hashing per test). Everything lives in one transaction rolled back when
 the module ends."""
@@ -90,7 +91,7 @@ def build_world(database, app) -> CompareWorld:
     version = load_standard_instrument()
     instrument = compiled_instrument(version)
     everyone = generate_providers(rng, 7)
-    chosen = [p for p in everyone if p.region_code.startswith("kz")][:PROVIDERS]
+    chosen = _diverse([p for p in everyone if p.region_code.startswith("kz")], PROVIDERS)
     rows = seed._save_providers(rng, chosen)
     campaigns = []
     for wave, (starts_on, ends_on) in enumerate([(date(2026, 3, 1), date(2026, 5, 31)),
@@ -129,6 +130,19 @@ def build_world(database, app) -> CompareWorld:
     database.session.flush()
     world.cookies = {role: _session_cookie(app, user) for role, user in world.users.items()}
     return world
+
+
+def _diverse(providers, count: int):
+    """Providers of every kind in turn, so that most recipient categories have answers to compare."""
+    kinds: dict[str, list] = {}
+    for provider in providers:
+        kinds.setdefault(provider.kind.key, []).append(provider)
+    chosen = []
+    while len(chosen) < count:
+        for members in kinds.values():
+            if members and len(chosen) < count:
+                chosen.append(members.pop(0))
+    return chosen
 
 
 def _session_cookie(app, user: User) -> str:
