@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
@@ -35,8 +36,22 @@ from survey_app.campaigns.services import enrol_provider, issue_codes
 from survey_app.comments.alerts import raise_safeguarding_alerts
 from survey_app.config import TestConfig
 from survey_app.extensions import db as _db
-from survey_app.models import Answer, Campaign, InstrumentText, InstrumentVersion, Item, PaperBatch, Response, User
+from survey_app.models import (
+    Answer,
+    Campaign,
+    Contract,
+    ContractTarget,
+    Funder,
+    IndicatorDefinition,
+    InstrumentText,
+    InstrumentVersion,
+    Item,
+    PaperBatch,
+    Response,
+    User,
+)
 from survey_app.models.base import LANGUAGES, today, utcnow
+from survey_app.models.monitoring import AdministrativeFigure
 from survey_app.models.safeguarding import SafeguardingAlert
 from tests.support import factories
 from tests.support.clients import RequestContextClient
@@ -53,6 +68,7 @@ MISSING_ID = 987_654
 OUT_OF_SCOPE_NAME = "Zeta Outside Residential Home"
 OUT_OF_SCOPE_CAMPAIGN = "Zeta-only wave"
 OUT_OF_SCOPE_COMMENT = "Zeta comment"
+OUT_OF_SCOPE_CONTRACT = "ZETA-CONTRACT-9"
 SCOPED_ROLES = ("monitor", "provider_manager", "social_worker")
 
 
@@ -74,6 +90,11 @@ EXPORT_FORM = To("/staff/exports/")
 FIRST_QUESTION = To("/q/1")
 COMMENTS = To("/staff/comments/")
 ALERT = To("/staff/comments/alerts/")
+# The forms of one contract (and its targets and figures) for administrators and evaluators; an
+# empty POST comes back with its errors (422).
+CONTRACT_FORMS = ("contracts.edit_contract", "contracts.new_target", "contracts.edit_target", "contracts.delete_target",
+                  "contracts.new_figure", "contracts.edit_figure", "contracts.delete_figure", "contracts.assessment")
+EDITED = (422, 422, 404)
 # Per-object statuses for a page that shows one object:
 ALL = (200, 200, 404)  # sees every object; a missing one is not found
 OWN = (200, 404, 404)  # sees objects in scope; one out of scope is answered exactly like a missing one
@@ -224,6 +245,25 @@ MATRIX: dict[tuple[str, str], Row] = {
                                                 403, 403, objects=SCOPED, data={"note": "Called the provider."}),
     ("comments.static", "GET"): staff((200, 404), objects=EXISTS),
 
+    # Contracts: read by administrators, evaluators, monitors and provider managers within their
+    # scope; targets, figures and assessments changed by administrators and evaluators; the import
+    # and the indicator library's additions by administrators; nothing for social workers
+    ("contracts.index", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("contracts.portfolio_view", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("contracts.indicators", "GET"): Row(LOGIN, 200, 200, 200, 200, 403),
+    ("contracts.contract", "GET"): Row(LOGIN, ALL, ALL, OWN, OWN, 403, objects=SCOPED),
+    ("contracts.report", "GET"): Row(LOGIN, ALL, ALL, OWN, OWN, 403, objects=SCOPED),
+    ("contracts.static", "GET"): Row(LOGIN, (200, 404), (200, 404), (200, 404), (200, 404), 403, objects=EXISTS),
+    ("contracts.new_contract", "GET"): Row(LOGIN, 200, 200, 403, 403, 403),
+    ("contracts.new_contract", "POST"): Row(LOGIN, 422, 422, 403, 403, 403),
+    **{(endpoint, "GET"): Row(LOGIN, ALL, ALL, 403, 403, 403, objects=SCOPED) for endpoint in CONTRACT_FORMS},
+    **{(endpoint, "POST"): Row(LOGIN, EDITED, EDITED, 403, 403, 403, objects=SCOPED) for endpoint in CONTRACT_FORMS},
+    ("contracts.new_indicator", "GET"): Row(LOGIN, 200, 403, 403, 403, 403),
+    ("contracts.new_indicator", "POST"): Row(LOGIN, 422, 403, 403, 403, 403),
+    ("contracts.import_contracts", "GET"): Row(LOGIN, 200, 403, 403, 403, 403),
+    ("contracts.import_contracts", "POST"): Row(LOGIN, 422, 403, 403, 403, 403),  # no file sent
+    ("contracts.import_template", "GET"): Row(LOGIN, 200, 403, 403, 403, 403),
+
     # The recipient survey: public, whoever asks (a link that does not exist is not found)
     ("survey.start", "GET"): everyone(ALL, objects=SCOPED),
     ("survey.start", "POST"): everyone((FIRST_QUESTION, FIRST_QUESTION, 404), objects=SCOPED),
@@ -284,6 +324,34 @@ def _responses(campaign: Campaign, provider, version: InstrumentVersion, count: 
     return [response.id for response in made]
 
 
+def _contracts(provider_in, provider_out) -> tuple[list[int], list[int], list[int]]:
+    """A state social order contract for each provider, with a target and a figure entered by hand."""
+    funder = Funder(code="matrix-akimat", kind="akimat", country="KZ")
+    funder.set_names(factories.names("Akimat"))
+    satisfaction = IndicatorDefinition(code="matrix-satisfaction", kind="satisfaction_rate", direction="higher",
+                                       unit="percent")
+    complaints = IndicatorDefinition(code="matrix-complaints", kind="administrative", direction="lower",
+                                     unit="per_100")
+    for indicator in (satisfaction, complaints):
+        indicator.set_names(factories.names(indicator.code))
+    contracts, targets, figures = [], [], []
+    for provider, number in ((provider_in, "MATRIX-IN-1"), (provider_out, OUT_OF_SCOPE_CONTRACT)):
+        contract = Contract(number=number, title=f"Contract {number}", funder=funder, provider=provider,
+                            region=provider.region, starts_on=today() - timedelta(days=60),
+                            ends_on=today() + timedelta(days=300), budget=Decimal("1000000.00"), currency="KZT",
+                            contracted_recipients=50)
+        contract.targets = [ContractTarget(indicator=satisfaction, period_start=contract.starts_on,
+                                           period_end=contract.ends_on, baseline=70.0, target=80.0)]
+        figure = AdministrativeFigure(contract=contract, indicator=complaints, period_start=contract.starts_on,
+                                      period_end=contract.ends_on, value=2.0)
+        _db.session.add_all([contract, figure])
+        _db.session.flush()
+        contracts.append(contract.id)
+        targets.append(contract.targets[0].id)
+        figures.append(figure.id)
+    return contracts, targets, figures
+
+
 def build_world() -> World:
     version = _instrument()
     region_a, region_b = factories.region(), factories.region()
@@ -306,6 +374,7 @@ def build_world() -> World:
     alert_in, alert_out = (_db.session.scalar(select(SafeguardingAlert.id).where(SafeguardingAlert.provider_id == p.id))
                            for p in (provider_in, provider_out))
     assert alert_in and alert_out, "the world's comments should raise safeguarding alerts"
+    contracts, targets, figures = _contracts(provider_in, provider_out)
     batch_in = PaperBatch(participant=participant_in, number="A-1", double_keying=True, collected_on=today())
     batch_out = PaperBatch(participant=participant_out, number="B-1", double_keying=True, collected_on=today())
     _db.session.add_all([batch_in, batch_out])
@@ -333,6 +402,10 @@ def build_world() -> World:
         "user_id": {IN: account_in.id, OUT: account_out.id, NONE: MISSING_ID},
         "batch_id": {IN: batch_in.id, OUT: batch_out.id, NONE: MISSING_ID},
         "alert_id": {IN: alert_in, OUT: alert_out, NONE: MISSING_ID},
+        "contract_id": {IN: contracts[0], OUT: contracts[1], NONE: MISSING_ID},
+        "target_id": {IN: targets[0], OUT: targets[1], NONE: MISSING_ID},
+        "figure_id": {IN: figures[0], OUT: figures[1], NONE: MISSING_ID},
+        "file_format": {IN: "pdf", OUT: "pdf", NONE: "pdf"},
         "code": {IN: version.instrument.code, NONE: "no-such-form"},
         "serial": {IN: 1, OUT: 1, NONE: 1},
         "number": {IN: version.version, NONE: version.version},  # with "code": an instrument's version
@@ -349,6 +422,7 @@ STATIC_FILES = {
     "intake.static": "intake.css",
     "compare.static": "compare.css",
     "comments.static": "comments.css",
+    "contracts.static": "contracts.css",
 }
 
 
@@ -465,7 +539,8 @@ def test_access(app, db, world, endpoint, method, role, obj):
     if role in SCOPED_ROLES and obj != OUT and url.startswith(("/staff/", "/api/")) and answer.status_code == 200:
         # What a page lets through matters as much as whether it opens (DESIGN §7).
         body = answer.get_data()
-        for name in (OUT_OF_SCOPE_NAME, OUT_OF_SCOPE_CAMPAIGN, OUT_OF_SCOPE_COMMENT, world.ids["provider_code"][OUT]):
+        for name in (OUT_OF_SCOPE_NAME, OUT_OF_SCOPE_CAMPAIGN, OUT_OF_SCOPE_COMMENT, OUT_OF_SCOPE_CONTRACT,
+                     world.ids["provider_code"][OUT]):
             assert name.encode() not in body, f"{where}: shows {name!r}, which is outside the {role}'s scope"
 
 
