@@ -70,7 +70,8 @@ def as_text(value) -> str | None:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.10g}"
+        text = repr(value)  # the shortest text that reads back as exactly this number
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     return str(value)

@@ -212,25 +212,35 @@ class ContractForm(FlaskForm):
 
 # ------------------------------------------------------------------ targets, figures, deletions
 
-class TargetForm(FlaskForm):
-    indicator = ChoiceField(_l("Indicator"), validators=[InputRequired(_l("Choose the indicator."))])
-    period_start = DateInput(_l("Period from"), validators=[InputRequired(_l("Write the first day of the period."))])
-    period_end = DateInput(_l("Period to"), validators=[InputRequired(_l("Write the last day of the period."))])
+class TargetValuesForm(FlaskForm):
+    """A target's baseline and target (its indicator and period identify it and do not change)."""
+
     baseline = NumberInput(_l("Baseline"), validators=[Optional()])
     target = NumberInput(_l("Target"), validators=[InputRequired(_l("Write the target."))])
     reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
+
+
+class TargetForm(TargetValuesForm):
+    indicator = ChoiceField(_l("Indicator"), validators=[InputRequired(_l("Choose the indicator."))])
+    period_start = DateInput(_l("Period from"), validators=[InputRequired(_l("Write the first day of the period."))])
+    period_end = DateInput(_l("Period to"), validators=[InputRequired(_l("Write the last day of the period."))])
 
     def validate_period_end(self, field):
         if self.period_start.date and field.date and field.date < self.period_start.date:
             raise ValidationError(_("The period ends before it starts."))
 
 
-class FigureForm(FlaskForm):
+class FigureValueForm(FlaskForm):
+    """A figure's value (its indicator and period identify it and do not change)."""
+
+    value = NumberInput(_l("Value"), minimum=0, validators=[InputRequired(_l("Write the value."))])
+    reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
+
+
+class FigureForm(FigureValueForm):
     indicator = ChoiceField(_l("Indicator"), validators=[InputRequired(_l("Choose the indicator."))])
     period_start = DateInput(_l("Period from"), validators=[InputRequired(_l("Write the first day of the period."))])
     period_end = DateInput(_l("Period to"), validators=[InputRequired(_l("Write the last day of the period."))])
-    value = NumberInput(_l("Value"), minimum=0, validators=[InputRequired(_l("Write the value."))])
-    reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
 
     def validate_period_end(self, field):
         if self.period_start.date and field.date and field.date < self.period_start.date:
@@ -317,5 +327,5 @@ class ImportForm(FlaskForm):
     filename = HiddenField()
 
 
-__all__ = ["AssessmentForm", "ContractForm", "DeleteForm", "DocumentForm", "FigureForm", "FilterForm",
-           "ImportForm", "IndicatorForm", "TargetForm"]
+__all__ = ["AssessmentForm", "ContractForm", "DeleteForm", "DocumentForm", "FigureForm", "FigureValueForm",
+           "FilterForm", "ImportForm", "IndicatorForm", "TargetForm", "TargetValuesForm"]

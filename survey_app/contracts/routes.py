@@ -29,10 +29,12 @@ from survey_app.contracts.forms import (
     ContractForm,
     DeleteForm,
     FigureForm,
+    FigureValueForm,
     FilterForm,
     ImportForm,
     IndicatorForm,
     TargetForm,
+    TargetValuesForm,
 )
 from survey_app.contracts.indicators import (
     DIRECTION_LABELS,
@@ -300,12 +302,7 @@ def _float(field) -> float | None:
 def edit_target(contract_id: int, target_id: int):
     contract = _contract_or_404(contract_id)
     row = _target_or_404(contract, target_id)
-    form = TargetForm(data={"indicator": str(row.indicator_id), "period_start": row.period_start,
-                            "period_end": row.period_end, "baseline": row.baseline, "target": row.target})
-    _indicator_choices(form, [row.indicator])
-    # The indicator and the period identify the target; only baseline and target change here.
-    form.indicator.data, form.period_start.data, form.period_end.data = (
-        str(row.indicator_id), row.period_start.isoformat(), row.period_end.isoformat())
+    form = TargetValuesForm(data={"baseline": row.baseline, "target": row.target})
     if form.validate_on_submit():
         try:
             services.change_target(current_user, row, _float(form.baseline), float(form.target.number),
@@ -372,11 +369,7 @@ def new_figure(contract_id: int):
 def edit_figure(contract_id: int, figure_id: int):
     contract = _contract_or_404(contract_id)
     row = _figure_or_404(contract, figure_id)
-    form = FigureForm(data={"indicator": str(row.indicator_id), "period_start": row.period_start,
-                            "period_end": row.period_end, "value": row.value})
-    _indicator_choices(form, [row.indicator])
-    form.indicator.data, form.period_start.data, form.period_end.data = (
-        str(row.indicator_id), row.period_start.isoformat(), row.period_end.isoformat())
+    form = FigureValueForm(data={"value": row.value})
     if form.validate_on_submit():
         try:
             changed = services.change_figure(current_user, row, float(form.value.number), form.reason.data)

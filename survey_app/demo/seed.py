@@ -18,17 +18,21 @@ from analysis.planning import responses_for_proportion
 from survey_app.auth.services import create_user
 from survey_app.campaigns.services import enrol_provider, issue_codes
 from survey_app.comments.alerts import scan_comments
+from survey_app.demo.contracts import seed_contract_evidence
 from survey_app.demo.providers import DemoProvider, generate_providers
 from survey_app.demo.responses import GeneratedResponse, generate_wave
 from survey_app.extensions import db
 from survey_app.instruments.runtime import compiled_instrument
 from survey_app.instruments.services import load_standard_instrument
 from survey_app.models import (
+    AdministrativeFigure,
     Answer,
+    AuditEvent,
     Campaign,
     Contract,
     ContractDocument,
     ContractTarget,
+    ExpertAssessment,
     Funder,
     IndicatorDefinition,
     OneTimeCode,
@@ -95,6 +99,7 @@ def seed_demo(echo=print) -> dict[str, int]:
     echo(f"{len(rows)} providers.")
     _save_contracts(rng, providers, rows)
     _save_accounts()
+    seed_contract_evidence(echo)  # figures entered by hand and expert assessments, in the audit trail
     on = today()
     for country in ("KZ", "UA"):
         members = [p for p in providers if p.region_code.startswith(country.lower())]
@@ -133,7 +138,8 @@ def refresh_needed() -> bool:
 
 
 def counts_of_everything() -> dict[str, int]:
-    models = (Region, Provider, Funder, Contract, ContractTarget, Campaign, OneTimeCode, Response, Answer, User)
+    models = (Region, Provider, Funder, Contract, ContractTarget, AdministrativeFigure, ExpertAssessment, AuditEvent,
+              Campaign, OneTimeCode, Response, Answer, User)
     return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
 
 

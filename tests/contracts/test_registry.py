@@ -1,0 +1,225 @@
+"""The registry: who sees which contracts, creating and editing with documents, the XLSX import (a good file,
+a bad file reported row by row, all or nothing), CSRF, and the pages in every language."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from survey_app.models import AuditEvent, Contract
+from survey_app.security import CONTENT_SECURITY_POLICY
+from tests.contracts.conftest import provider
+
+NUMBER = re.compile(r"T-2026/\d{3}")
+
+
+def _numbers(page: str) -> set[str]:
+    return set(NUMBER.findall(page))
+
+
+# ------------------------------------------------------------------ scope
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("admin", {"big", "few", "tiny", "other"}),
+    ("evaluator", {"big", "few", "tiny", "other"}),
+    ("monitor", {"big"}),
+    ("provider_manager", {"big"}),
+])
+def test_each_role_sees_the_contracts_in_its_scope(world, client, sign_in, role, expected):
+    sign_in(role)
+    numbers = {key: world.contract(key).number for key in world.contracts}
+    page = client.get("/staff/contracts/").get_data(as_text=True)
+    assert _numbers(page) == {numbers[key] for key in expected}
+    portfolio = client.get("/staff/contracts/portfolio?year=2026").get_data(as_text=True)
+    assert _numbers(portfolio) <= {numbers[key] for key in expected}
+    for key in world.contracts:
+        status = client.get(f"/staff/contracts/{world.contracts[key]}").status_code
+        assert status == (200 if key in expected else 404), key
+        report = client.get(f"/staff/contracts/{world.contracts[key]}/report.xlsx").status_code
+        assert report == (200 if key in expected else 404), key
+
+
+def test_social_workers_have_no_contracts(client, sign_in):
+    sign_in("social_worker")
+    assert client.get("/staff/contracts/").status_code == 403
+    assert client.get("/staff/contracts/static/contracts.css").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["monitor", "provider_manager"])
+def test_only_editors_change_and_only_administrators_import(world, client, sign_in, role):
+    sign_in(role)
+    contract_id = world.contracts["big"]
+    for url in (f"/staff/contracts/{contract_id}/edit", "/staff/contracts/new", "/staff/contracts/import",
+                f"/staff/contracts/{contract_id}/assessment", "/staff/contracts/indicators/new"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_evaluators_edit_but_do_not_import(client, sign_in):
+    sign_in("evaluator")
+    assert client.get("/staff/contracts/new").status_code == 200
+    assert client.get("/staff/contracts/import").status_code == 403
+    assert client.get("/staff/contracts/indicators/new").status_code == 403
+
+
+def test_a_post_without_csrf_token_is_refused(app, world, client, sign_in, monkeypatch):
+    sign_in("admin")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    contract_id = world.contracts["big"]
+    answer = client.post(f"/staff/contracts/{contract_id}/figures/new",
+                         data={"indicator": world.indicator("complaints_per_100").id, "value": "1",
+                               "period_start": "2026-01-01", "period_end": "2026-12-31"})
+    assert answer.status_code == 400
+
+
+# ------------------------------------------------------------------ pages
+
+@pytest.mark.parametrize("language", ["kk", "uk", "ru", "en"])
+def test_pages_render_in_every_language_under_the_strict_csp(world, client, sign_in, language):
+    sign_in("evaluator")
+    contract_id = world.contracts["big"]
+    for url in ("/staff/contracts/", f"/staff/contracts/{contract_id}", "/staff/contracts/portfolio?year=2026",
+                "/staff/contracts/indicators/", f"/staff/contracts/{contract_id}/assessment"):
+        answer = client.get(f"{url}{'&' if '?' in url else '?'}lang={language}")
+        assert answer.status_code == 200, url
+        body = answer.get_data(as_text=True)
+        assert f'<html lang="{language}">' in body
+        assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert "style=" not in body and not re.search(r"<script(?![^>]*(src=|application/json))", body), url
+    page = client.get(f"/staff/contracts/{contract_id}?lang={language}").get_data(as_text=True)
+    assert world.indicator("satisfaction_rate").name(language) in page
+
+
+def test_portfolio_draws_the_funnel_and_spending_with_tables(client, sign_in):
+    sign_in("admin")
+    page = client.get("/staff/contracts/portfolio?year=2026&lang=en").get_data(as_text=True)
+    assert 'data-target="funnel-chart"' in page and 'data-target="spending-kzt"' in page
+    assert page.count('<details class="chart-table">') == 2
+    assert "Verdicts per contract and indicator" in page
+
+
+def test_contract_created_with_documents_and_edited_with_a_reason(world, db, client, sign_in):
+    sign_in("evaluator")
+    big = provider(world, "big")
+    form = {
+        "number": "T-NEW-1", "title": "A new contract", "funder": str(world.contract("big").funder_id),
+        "provider": str(big.id), "region": str(big.region_id), "standard": "", "starts_on": "2026-02-01",
+        "ends_on": "2026-11-30", "budget": "1 500 000,50", "currency": "KZT", "contracted_recipients": "40",
+        "documents-0-kind": "contract", "documents-0-number": "ДГ-7", "documents-0-dated": "2026-01-20",
+    }
+    more = client.post("/staff/contracts/new", data=dict(form, add_document="1"))
+    assert more.status_code == 200 and 'name="documents-1-number"' in more.get_data(as_text=True)
+    assert client.post("/staff/contracts/new", data=dict(form, number=world.contract("big").number)).status_code == 422
+    created = client.post("/staff/contracts/new", data=form)
+    assert created.status_code == 302
+    db.session.expire_all()
+    contract = db.session.scalar(select(Contract).where(Contract.number == "T-NEW-1"))
+    assert str(contract.budget) == "1500000.50" and [d.number for d in contract.documents] == ["ДГ-7"]
+    edit = dict(form, contracted_recipients="45", **{"documents-0-number": "ДГ-7/1"})
+    assert client.post(f"/staff/contracts/{contract.id}/edit", data=edit).status_code == 422  # no reason
+    assert client.post(f"/staff/contracts/{contract.id}/edit", data=dict(edit, reason="Amendment 1")).status_code == 302
+    db.session.expire_all()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.contract_id == contract.id)
+                               .order_by(AuditEvent.id.desc())).first()
+    assert event.action == "change" and event.reason == "Amendment 1"
+    assert ["contracted_recipients", "40", "45"] in event.changes
+    assert ["documents", "contract ДГ-7 2026-01-20", "contract ДГ-7/1 2026-01-20"] in event.changes
+
+
+# ------------------------------------------------------------------ import
+
+HEADER = ["number", "title", "funder_code", "provider_code", "region_code", "standard_code", "starts_on", "ends_on",
+          "budget", "currency", "contracted_recipients", "services", "documents", "target:satisfaction_rate",
+          "baseline:satisfaction_rate"]
+
+
+def _workbook(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _good_row(world, number: str) -> list:
+    return [number, "Imported contract", "test-akimat", provider(world, "other").code, "", "home_based",
+            "2026-01-01", "2026-12-31", "2 400 000", "KZT", "50", "social_domestic, social_medical",
+            "contract|IMP-1|2026-01-10; amendment|IMP-1/A|2026-04-01", "80", "72"]
+
+
+def _count(db) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Contract))
+
+
+def test_import_a_good_file_after_a_dry_run(world, db, client, sign_in):
+    sign_in("admin")
+    before = _count(db)
+    data = _workbook([_good_row(world, "IMP-2026/1"), _good_row(world, "IMP-2026/2")])
+    dry = client.post("/staff/contracts/import?lang=en", data={"action": "check", "file": (io.BytesIO(data),
+                                                                                          "contracts.xlsx")})
+    assert dry.status_code == 200 and "Every row is correct" in dry.get_data(as_text=True)
+    assert _count(db) == before  # a dry run stores nothing
+    content = re.search(r'name="content" type="hidden" value="([^"]+)"', dry.get_data(as_text=True)).group(1)
+    commit = client.post("/staff/contracts/import", data={"action": "commit", "content": content,
+                                                          "filename": "contracts.xlsx"})
+    assert commit.status_code == 302 and _count(db) == before + 2
+    imported = db.session.scalar(select(Contract).where(Contract.number == "IMP-2026/1"))
+    assert [(d.kind, d.number) for d in imported.documents] == [("contract", "IMP-1"), ("amendment", "IMP-1/A")]
+    assert {s.code for s in imported.services} == {"social_domestic", "social_medical"}
+    (target,) = imported.targets
+    assert (target.indicator.code, target.baseline, target.target) == ("satisfaction_rate", 72.0, 80.0)
+    assert imported.region_id == provider(world, "other").region_id and str(imported.budget) == "2400000.00"
+
+
+def test_a_bad_file_is_reported_row_by_row_in_the_users_language(world, db, client, sign_in):
+    sign_in("admin")
+    before = _count(db)
+    bad = _good_row(world, "IMP-BAD/2")
+    bad[9] = "RUB"  # currency
+    worse = _good_row(world, "IMP-BAD/3")
+    worse[3], worse[6], worse[12] = "no-such-provider", "31/31/2026", "contract|X"
+    data = _workbook([_good_row(world, "IMP-OK/1"), bad, worse, _good_row(world, "IMP-OK/1")])
+    for action in ("check", "commit"):  # all or nothing: even the import button stores none of the good rows
+        answer = client.post("/staff/contracts/import?lang=en",
+                             data={"action": action, "file": (io.BytesIO(data), "contracts.xlsx")})
+        assert answer.status_code == 422
+        assert _count(db) == before
+    page = answer.get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td><code>([^<]+)</code></td>", page)
+    assert ("3", "currency") in rows
+    assert {("4", "provider_code"), ("4", "starts_on"), ("4", "documents")} <= set(rows)
+    assert ("5", "number") in rows  # the same number twice in the file
+    assert "The currency is one of KZT, UAH, USD, EUR." in page
+    assert 'value="commit"' not in page  # no import button for a file with problems
+
+
+def test_import_messages_follow_the_interface_language(world, client, sign_in):
+    sign_in("admin")
+    data = _workbook([["X-1", "t", "no-funder", provider(world, "big").code, "", "", "2026-01-01", "2026-12-31",
+                       "1", "KZT", "1", "", "", "", ""]])
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    for language in ("ru", "uk"):
+        answer = client.post(f"/staff/contracts/import?lang={language}",
+                             data={"action": "check", "file": (io.BytesIO(data), "c.xlsx")})
+        with force_locale(language):
+            expected = _("No funder has this code.")
+        assert answer.status_code == 422 and expected in answer.get_data(as_text=True)
+
+
+def test_the_import_template_lists_and_describes_the_columns(client, sign_in):
+    sign_in("admin")
+    answer = client.get("/staff/contracts/import/template.xlsx?lang=en")
+    workbook = load_workbook(io.BytesIO(answer.data))
+    header = [cell.value for cell in workbook.worksheets[0][1]]
+    assert {"number", "funder_code", "provider_code", "starts_on", "budget", "documents"} <= set(header)
+    described = {row[0].value for row in workbook.worksheets[1].iter_rows(min_row=2) if row[0].value}
+    assert set(header) <= described
