@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -87,7 +87,8 @@ def password():
 
 @bp.before_app_request
 def require_own_password():
-    """Until a user replaces a password an administrator chose, staff pages lead to the change form."""
+    """Until a user replaces a password an administrator chose, staff pages lead to the change form and
+    the API refuses."""
     if not current_user.is_authenticated or not current_user.must_change_password:
         return None
     endpoint = request.endpoint or ""
@@ -95,4 +96,6 @@ def require_own_password():
         return None
     if request.path.startswith("/staff/") or endpoint == "survey.assisted":
         return redirect(url_for("auth.password"))
+    if request.path.startswith("/api/"):
+        abort(403)  # a program cannot change the password: the person signs in on a page first
     return None

@@ -278,6 +278,7 @@ def test_a_password_set_by_an_administrator_must_be_changed_first(client, db, ac
     assert answer.headers["Location"] == "/staff/password"
     assert client.get("/staff/").headers["Location"] == "/staff/password"
     assert client.get("/staff/campaigns/").headers["Location"] == "/staff/password"
+    assert client.get("/api/v1/campaigns").status_code == 403
     assert client.get("/").status_code == 200  # public pages stay open
     page = client.get("/staff/password?lang=en")
     assert "Your password was set by an administrator." in text(page)
