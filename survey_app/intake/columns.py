@@ -19,7 +19,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from survey_app.instruments.runtime import CompiledInstrument
-from survey_app.intake.answers import ANSWERED_TYPES, AnswerProblem
+from survey_app.responses.validation import ANSWERED_TYPES, AnswerProblem
 
 # The submission's identifier, first found wins; "uuid:" prefixes are dropped so the same
 # submission has the same key in a KoboToolbox and an ODK Central export.

@@ -1,7 +1,7 @@
 """Paper questionnaires and imported files become responses: batches, keyings, resolution, imports.
 
-Every response is made by the survey's own code (``_profile`` and ``_answer_rows``), so a paper or
-imported questionnaire is stored exactly like one answered on the web. Services flush; the request
+Every response is checked and stored by ``survey_app.responses``, so a paper or imported
+questionnaire is stored exactly like one answered on the web. Services flush; the request
 (or the command) commits once. Nothing here stores who a respondent is.
 """
 
@@ -14,23 +14,14 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import case, distinct, func, insert, select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from survey_app.access import provider_filter
-from survey_app.comments.alerts import raise_safeguarding_alerts
 from survey_app.extensions import db
 from survey_app.instruments.runtime import CompiledInstrument, Question, compiled_instrument
-from survey_app.intake.answers import (
-    AnswerProblem,
-    FieldProblem,
-    answered_questions,
-    check_answers,
-    differing_questions,
-    read_answers,
-    read_value,
-)
+from survey_app.intake.answers import differing_questions
 from survey_app.intake.columns import (
     ColumnPlan,
     content_key,
@@ -41,7 +32,6 @@ from survey_app.intake.columns import (
 )
 from survey_app.intake.tables import Table
 from survey_app.models import (
-    Answer,
     Campaign,
     CampaignProvider,
     PaperBatch,
@@ -51,9 +41,15 @@ from survey_app.models import (
     User,
 )
 from survey_app.models.base import LANGUAGES, today, utcnow
-from survey_app.survey.services import SurveyState, _answer_rows, _profile, context_values
-
-PROFILE_COLUMNS = ("age_band", "sex", "recipient_category_id", "self_rated_health", "assistance")
+from survey_app.responses.store import PreparedResponse, context_values, store_responses
+from survey_app.responses.validation import (
+    AnswerProblem,
+    FieldProblem,
+    answered_questions,
+    check_answers,
+    read_answers,
+    read_value,
+)
 
 
 class IntakeError(Exception):
@@ -90,65 +86,6 @@ def participants_for(user: User, campaign: Campaign) -> list[CampaignProvider]:
 
 
 # ------------------------------------------------------------------ storing responses
-
-@dataclass(frozen=True)
-class KeyedAnswers:
-    """Answers held like a survey draft's, so the survey's own functions can read them."""
-
-    answers: dict
-
-
-@dataclass(frozen=True)
-class PreparedResponse:
-    participant: CampaignProvider
-    answers: dict
-    language: str
-    mode: str
-    submitted_on: date
-    submission_key: str
-    paper_batch: str | None = None
-
-
-def _store_responses(prepared: list[PreparedResponse]) -> list[int]:
-    """Insert responses and their answers (one statement each, whatever their number); their ids."""
-    if not prepared:
-        return []
-    rows, states = [], []
-    for item in prepared:
-        participant = item.participant
-        instrument = compiled_instrument(participant.campaign.instrument_version)
-        values = {**context_values(participant), **item.answers}
-        state = SurveyState(KeyedAnswers(item.answers), instrument, values, instrument.visible_pages(values))
-        with db.session.no_autoflush:  # nothing pending: spare a flush check per looked-up category
-            profile = dict.fromkeys(PROFILE_COLUMNS) | _profile(state)
-        rows.append({
-            "submission_key": item.submission_key,
-            "campaign_id": participant.campaign_id,
-            "provider_id": participant.provider_id,
-            "instrument_version_id": participant.campaign.instrument_version_id,
-            "language": item.language,
-            "mode": item.mode,
-            "submitted_on": item.submitted_on,
-            "paper_batch": item.paper_batch,
-            **profile,
-        })
-        states.append(state)
-    # A plain executemany, then the ids by submission key: RETURNING with many rows is slow on SQLite.
-    db.session.execute(insert(Response.__table__), rows)
-    keys = [row["submission_key"] for row in rows]
-    id_of: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        id_of.update((key, response_id) for key, response_id in db.session.execute(
-            select(Response.submission_key, Response.id).where(Response.submission_key.in_(keys[start:start + 500]))
-        ))
-    ids = [id_of[key] for key in keys]
-    answer_rows = [row for state, response_id in zip(states, ids, strict=True)
-                   for row in _answer_rows(state, response_id)]
-    if answer_rows:
-        db.session.execute(insert(Answer.__table__), answer_rows)
-    raise_safeguarding_alerts(ids)  # comments that may reveal abuse: their alerts, in the same transaction
-    return ids
-
 
 def _day(value: date) -> str:
     return format_date(value, "medium")
@@ -356,7 +293,7 @@ def key_paper_form(sheet: KeyingSheet, user: User, serial: int, language: str, t
 
 def _count(batch: PaperBatch, serial: int, language: str, answers: dict, entries: list[PaperEntry]) -> int:
     """The paper form counts: store its response and mark its keyings."""
-    [response_id] = _store_responses([PreparedResponse(
+    [response_id] = store_responses([PreparedResponse(
         participant=batch.participant, answers=answers, language=language, mode="paper",
         submitted_on=batch.collected_on, submission_key=f"paper-{batch.id}-{serial}", paper_batch=batch.number,
     )])
@@ -530,7 +467,7 @@ def import_responses(table: Table, campaign: Campaign, *, user: User | None, pro
     if commit and report.ok and prepared:
         try:
             with db.session.begin_nested():
-                report.stored = len(_store_responses(prepared))
+                report.stored = len(store_responses(prepared))
                 db.session.flush()
         except IntegrityError:
             report.stored = 0

@@ -30,9 +30,10 @@ from survey_app.models.scores import GroupScore, ProviderScore, ScoreSnapshot
 from survey_app.models.users import User
 
 __all__ = [
-    "AdministrativeFigure", "Answer", "AuditEvent", "Base", "Campaign", "CampaignProvider", "Choice", "ChoiceList", "Contract", "ContractDocument",
-    "ContractTarget", "Dimension", "ExpertAssessment", "Funder", "GroupScore", "IndicatorDefinition", "Instrument",
-    "InstrumentText", "InstrumentVersion", "Item", "LANGUAGES", "OneTimeCode", "PaperBatch", "PaperEntry",
-    "Provider", "ProviderScore", "PublishedVersionError", "RecipientCategory", "Region", "Response",
-    "SafeguardingAlert", "ScoreSnapshot", "ServiceStandard", "ServiceType", "SurveyDraft", "User",
+    "AdministrativeFigure", "Answer", "AuditEvent", "Base", "Campaign", "CampaignProvider", "Choice",
+    "ChoiceList", "Contract", "ContractDocument", "ContractTarget", "Dimension", "ExpertAssessment",
+    "Funder", "GroupScore", "IndicatorDefinition", "Instrument", "InstrumentText", "InstrumentVersion",
+    "Item", "LANGUAGES", "OneTimeCode", "PaperBatch", "PaperEntry", "Provider", "ProviderScore",
+    "PublishedVersionError", "RecipientCategory", "Region", "Response", "SafeguardingAlert", "ScoreSnapshot",
+    "ServiceStandard", "ServiceType", "SurveyDraft", "User",
 ]

@@ -1,8 +1,9 @@
-"""Answers that arrive as text (typed from paper, read from a file), checked by the instrument's rules.
+"""Answers that arrive as values (typed from paper, read from a file, sent as JSON), checked by the
+instrument's rules.
 
 Pure: no database. Values come out as the survey keeps them in a draft (option names, a list of
-names for multiple choice, numbers as text), so the survey's own code turns them into a response.
-Every message is translated and says what to do.
+names for multiple choice, numbers as text), so ``survey_app.responses.store`` stores them like a
+web response. Every message is translated and says what to do.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from survey_app.instruments.runtime import NOT_APPLICABLE, CompiledInstrument, Option, Question
-from survey_app.survey.forms import UNREADABLE
-from survey_app.survey.services import MAX_TEXT_ANSWER
 
 ANSWERED_TYPES = ("select_one", "select_multiple", "integer", "decimal", "range", "text")
+MAX_TEXT_ANSWER = 2000
+# Control characters (other than tab and new lines) and the replacement character that stands for
+# bytes that were not valid UTF-8: text with them was garbled on its way and is refused.
+UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 LARGEST_NUMBER = 1e9
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -54,20 +57,6 @@ def key_codes(question: Question) -> list[tuple[str, Option]]:
             place += 1
             codes.append((str(place), option))
     return codes
-
-
-def legend(instrument: CompiledInstrument, question: Question, language: str) -> list[tuple[str, str]]:
-    """(code, label) for each option, as shown beside a keying field; a label that merely repeats its
-    code ("7", "10 — extremely likely") is not repeated after it."""
-    shown = []
-    for code, option in key_codes(question):
-        label = instrument.option_label(question, option, language)
-        if label == code:
-            label = ""
-        elif label.startswith(code + " "):
-            label = label[len(code):].strip()
-        shown.append((code, label))
-    return shown
 
 
 def _is_integer(text: str) -> bool:
@@ -225,21 +214,3 @@ def check_answers(instrument: CompiledInstrument, context: dict, answers: dict, 
                     or _("This answer is not possible. Please check it.")
                 ))
     return problems
-
-
-def same_answers(first: dict, second: dict) -> bool:
-    return not differing_questions(first, second)
-
-
-def differing_questions(first: dict, second: dict) -> list[str]:
-    """Question names whose answers differ between two keyings (an empty answer equals no answer)."""
-    names = list(dict.fromkeys([*first, *second]))
-    return [name for name in names if _comparable(first.get(name)) != _comparable(second.get(name))]
-
-
-def _comparable(value):
-    if value in (None, "", []):
-        return None
-    if isinstance(value, list):
-        return tuple(sorted(value))
-    return " ".join(str(value).split())

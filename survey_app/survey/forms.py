@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
@@ -12,12 +10,9 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.instruments.runtime import CompiledInstrument, Question
-from survey_app.survey.services import MAX_TEXT_ANSWER
+from survey_app.responses.validation import MAX_TEXT_ANSWER, UNREADABLE
 
 CONTROL_FIELDS = {"csrf_token", "action", "switch_lang"}
-# Control characters (other than tab and new lines) and the replacement character that stands for
-# bytes that were not valid UTF-8: text with them was garbled on its way and is refused.
-UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
 class ChoiceQuestion(RadioField):

@@ -11,33 +11,28 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.campaigns.codes import normalise_code
-from survey_app.comments.alerts import raise_safeguarding_alerts
 from survey_app.extensions import db
 from survey_app.instruments.runtime import (
-    NOT_APPLICABLE,
     CompiledInstrument,
     Page,
-    Question,
     compiled_instrument,
 )
 from survey_app.models import (
-    Answer,
     Campaign,
     CampaignProvider,
     OneTimeCode,
     Provider,
-    RecipientCategory,
     Response,
     SurveyDraft,
 )
 from survey_app.models.base import today, utcnow
+from survey_app.responses.store import PreparedResponse, context_values, store_responses
 
 DRAFT_LIFETIME = timedelta(hours=24)
-MAX_TEXT_ANSWER = 2000
 
 
 class SurveyUnavailable(Exception):
@@ -136,16 +131,6 @@ class SurveyState:
         return self.pages[number - 1]
 
 
-def context_values(participant: CampaignProvider) -> dict[str, str]:
-    """What the instrument's skip logic may know about where the questionnaire is answered."""
-    provider = participant.provider
-    return {
-        "provider_setting": provider.setting,
-        "provider_standards": " ".join(sorted(standard.code for standard in provider.standards)),
-        "country": participant.campaign.country,
-    }
-
-
 def survey_state(draft: SurveyDraft) -> SurveyState:
     instrument = compiled_instrument(draft.participant.campaign.instrument_version)
     values = {**context_values(draft.participant), **draft.answers}
@@ -176,7 +161,6 @@ def submit(draft: SurveyDraft) -> Response:
     if existing is not None:
         _close(draft)
         return existing
-    state = survey_state(draft)
     try:
         with db.session.begin_nested():
             if draft.one_time_code_id is not None:
@@ -187,22 +171,10 @@ def submit(draft: SurveyDraft) -> Response:
                 )
                 if marked.rowcount != 1:
                     raise CodeAlreadyUsed()
-            response = Response(
-                submission_key=draft.submission_key,
-                campaign_id=draft.participant.campaign_id,
-                provider_id=draft.participant.provider_id,
-                instrument_version_id=draft.participant.campaign.instrument_version_id,
-                language=draft.language,
-                mode=draft.mode,
-                submitted_on=today(),
-                **_profile(state),
-            )
-            db.session.add(response)
-            db.session.flush()
-            rows = _answer_rows(state, response.id)
-            if rows:
-                db.session.execute(insert(Answer.__table__), rows)
-            raise_safeguarding_alerts([response.id])  # a comment that may reveal abuse: its alert, stored together
+            [response_id] = store_responses([PreparedResponse(
+                participant=draft.participant, answers=dict(draft.answers), language=draft.language,
+                mode=draft.mode, submitted_on=today(), submission_key=draft.submission_key,
+            )])
             _close(draft)
     except (IntegrityError, CodeAlreadyUsed):
         # Someone else stored it first: the same draft (a double click) is a success ...
@@ -212,7 +184,7 @@ def submit(draft: SurveyDraft) -> Response:
             return existing
         # ... another draft with the same one-time code is not.
         raise CodeAlreadyUsed() from None
-    return response
+    return db.session.get(Response, response_id)
 
 
 def _close(draft: SurveyDraft) -> None:
@@ -233,52 +205,6 @@ def _close(draft: SurveyDraft) -> None:
 
 def _response_with_key(key: str) -> Response | None:
     return db.session.scalar(select(Response).where(Response.submission_key == key))
-
-
-def shown_questions(state: SurveyState) -> list[Question]:
-    return [question for page in state.pages for question in state.instrument.relevant_questions(page, state.values)]
-
-
-def _profile(state: SurveyState) -> dict:
-    profile: dict[str, object] = {}
-    for question in shown_questions(state):
-        field = question.profile_field
-        value = state.draft.answers.get(question.name)
-        if not field or value in (None, NOT_APPLICABLE):
-            continue
-        if field == "recipient_category":
-            profile["recipient_category_id"] = db.session.scalar(
-                select(RecipientCategory.id).where(RecipientCategory.code == value)
-            )
-        elif field == "self_rated_health":
-            option = question.option(value)
-            profile["self_rated_health"] = option.score if option else None
-        else:
-            profile[field] = value
-    return profile
-
-
-def _answer_rows(state: SurveyState, response_id: int) -> list[dict]:
-    rows = []
-    for question in shown_questions(state):
-        value = state.draft.answers.get(question.name)
-        if question.profile_field or value in (None, "", []) or question.type == "note":
-            continue
-        row = {"response_id": response_id, "item_id": question.id, "choice": None, "score": None,
-               "number": None, "text": None}
-        if question.type == "select_one":
-            option = question.option(value)
-            if option is None:
-                continue
-            row["choice"], row["score"] = option.name, option.score
-        elif question.type == "select_multiple":
-            row["choice"] = " ".join(value)
-        elif question.type in ("integer", "decimal", "range"):
-            row["number"] = float(value)
-        else:
-            row["text"] = str(value)[:MAX_TEXT_ANSWER]
-        rows.append(row)
-    return rows
 
 
 def demo_participant(provider_code: str = "kz-ngo-crisis-001") -> CampaignProvider | None:

@@ -8,9 +8,10 @@ import pytest
 from flask_babel import force_locale
 
 from survey_app.instruments.runtime import compiled_instrument
-from survey_app.intake.answers import AnswerProblem, differing_questions, key_codes, read_value
+from survey_app.intake.answers import differing_questions
 from survey_app.intake.columns import plan_columns, raw_answers, read_date, submission_key
 from survey_app.intake.tables import FileProblem, read_table
+from survey_app.responses.validation import AnswerProblem, key_codes, read_value
 
 
 @pytest.fixture

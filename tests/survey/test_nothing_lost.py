@@ -19,6 +19,7 @@ from survey_app.instruments.services import load_standard_instrument
 from survey_app.models import Answer, InstrumentVersion, OneTimeCode, Response, SurveyDraft
 from survey_app.models.base import today, utcnow
 from survey_app.reference.loader import load_reference
+from survey_app.responses import store
 from survey_app.survey import services
 from tests.survey.helpers import Respondent, location, make_site, one_time_code, text_of
 from tests.survey.test_languages import checked
@@ -136,13 +137,13 @@ def test_a_failed_submission_keeps_the_answers_and_its_retry_stores_once(monkeyp
     """A server fault in the middle of storing: nothing half-stored, the retry stores everything once."""
     respondent.start(lang="en")
     last, data = respondent.walk(ANSWERS, stop_before_last=True)
-    real_rows = services._answer_rows
+    real_rows = store.answer_rows
 
     def failing_once(*args):
-        monkeypatch.setattr(services, "_answer_rows", real_rows)
+        monkeypatch.setattr(store, "answer_rows", real_rows)
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "_answer_rows", failing_once)
+    monkeypatch.setattr(store, "answer_rows", failing_once)
     failed = respondent.post(last, data, action=None)
     assert failed.status_code == 500
     assert "Nothing you did caused this" in text_of(failed)

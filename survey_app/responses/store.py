@@ -1,0 +1,137 @@
+"""Storing complete responses: the profile on the response row, every other answer as an answer row,
+safeguarding alerts for comments that may reveal abuse — all in the caller's transaction.
+
+The web survey, the JSON submission endpoint, paper keying and file imports all store through
+``store_responses``, so a response means the same whatever way it came in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import insert, select
+
+from survey_app.comments.alerts import raise_safeguarding_alerts
+from survey_app.extensions import db
+from survey_app.instruments.runtime import NOT_APPLICABLE, CompiledInstrument, Question, compiled_instrument
+from survey_app.models import Answer, CampaignProvider, RecipientCategory, Response
+from survey_app.responses.validation import MAX_TEXT_ANSWER
+
+PROFILE_COLUMNS = ("age_band", "sex", "recipient_category_id", "self_rated_health", "assistance")
+
+
+def context_values(participant: CampaignProvider) -> dict[str, str]:
+    """What the instrument's skip logic may know about where the questionnaire is answered."""
+    provider = participant.provider
+    return {
+        "provider_setting": provider.setting,
+        "provider_standards": " ".join(sorted(standard.code for standard in provider.standards)),
+        "country": participant.campaign.country,
+    }
+
+
+def shown_questions(instrument: CompiledInstrument, values: dict) -> list[Question]:
+    """The questions a respondent with these answers (and context) is asked, in order."""
+    return [question for page in instrument.visible_pages(values)
+            for question in instrument.relevant_questions(page, values)]
+
+
+def profile_columns(instrument: CompiledInstrument, values: dict, answers: dict) -> dict:
+    """The respondent profile for the response row (never stored as answers)."""
+    profile: dict[str, object] = dict.fromkeys(PROFILE_COLUMNS)
+    for question in shown_questions(instrument, values):
+        field = question.profile_field
+        value = answers.get(question.name)
+        if not field or value in (None, NOT_APPLICABLE):
+            continue
+        if field == "recipient_category":
+            with db.session.no_autoflush:
+                profile["recipient_category_id"] = db.session.scalar(
+                    select(RecipientCategory.id).where(RecipientCategory.code == value)
+                )
+        elif field == "self_rated_health":
+            option = question.option(value)
+            profile["self_rated_health"] = option.score if option else None
+        else:
+            profile[field] = value
+    return profile
+
+
+def answer_rows(instrument: CompiledInstrument, values: dict, answers: dict, response_id: int) -> list[dict]:
+    """One row per answered question that was asked (answers to skipped questions are dropped)."""
+    rows = []
+    for question in shown_questions(instrument, values):
+        value = answers.get(question.name)
+        if question.profile_field or value in (None, "", []) or question.type == "note":
+            continue
+        row = {"response_id": response_id, "item_id": question.id, "choice": None, "score": None,
+               "number": None, "text": None}
+        if question.type == "select_one":
+            option = question.option(value)
+            if option is None:
+                continue
+            row["choice"], row["score"] = option.name, option.score
+        elif question.type == "select_multiple":
+            row["choice"] = " ".join(value)
+        elif question.type in ("integer", "decimal", "range"):
+            row["number"] = float(value)
+        else:
+            row["text"] = str(value)[:MAX_TEXT_ANSWER]
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class PreparedResponse:
+    """A complete, checked questionnaire ready to store."""
+
+    participant: CampaignProvider
+    answers: dict
+    language: str
+    mode: str
+    submitted_on: date
+    submission_key: str
+    paper_batch: str | None = None
+
+
+def store_responses(prepared: list[PreparedResponse]) -> list[int]:
+    """Insert responses and their answers (one statement each, whatever their number); their ids.
+
+    A submission key already taken raises ``IntegrityError`` at the insert: callers that may retry
+    wrap this in a savepoint and treat that as "already stored".
+    """
+    if not prepared:
+        return []
+    rows, parts = [], []
+    for item in prepared:
+        participant = item.participant
+        instrument = compiled_instrument(participant.campaign.instrument_version)
+        values = {**context_values(participant), **item.answers}
+        rows.append({
+            "submission_key": item.submission_key,
+            "campaign_id": participant.campaign_id,
+            "provider_id": participant.provider_id,
+            "instrument_version_id": participant.campaign.instrument_version_id,
+            "language": item.language,
+            "mode": item.mode,
+            "submitted_on": item.submitted_on,
+            "paper_batch": item.paper_batch,
+            **profile_columns(instrument, values, item.answers),
+        })
+        parts.append((instrument, values, item.answers))
+    # A plain executemany, then the ids by submission key: RETURNING with many rows is slow on SQLite.
+    db.session.execute(insert(Response.__table__), rows)
+    keys = [row["submission_key"] for row in rows]
+    id_of: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        id_of.update((key, response_id) for key, response_id in db.session.execute(
+            select(Response.submission_key, Response.id).where(Response.submission_key.in_(keys[start:start + 500]))
+        ))
+    ids = [id_of[key] for key in keys]
+    rows_of_answers = [row for (instrument, values, answers), response_id in zip(parts, ids, strict=True)
+                       for row in answer_rows(instrument, values, answers, response_id)]
+    if rows_of_answers:
+        db.session.execute(insert(Answer.__table__), rows_of_answers)
+    raise_safeguarding_alerts(ids)  # comments that may reveal abuse: their alerts, in the same transaction
+    return ids
