@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("survey", __name__, template_folder="templates")
 
-from survey_app.survey import routes  # noqa: E402,F401
+from survey_app.survey import routes, submissions  # noqa: E402,F401
