@@ -62,8 +62,13 @@ def indicator_chart(key: str, evaluation: ContractEvaluation, lang: str) -> Char
             marker={"symbol": "triangle-up-open", "size": 10, "color": "#0b5cad", "line": {"width": 2}},
             hovertemplate=f"%{{y}}<br>{baseline_label}: %{{x:.1f}}<extra></extra>",
         ))
-    figure.update_layout(xaxis={"title": {"text": _("Value (0–100; shares in per cent)")}, "range": [-2, 102]},
-                         showlegend=True)
+    # Coverage can pass 100% (recipients answering in two waves): the axis then goes on beyond 100.
+    largest = max(max(result.high if result.estimate.sampled else result.value, result.target,
+                      result.baseline if result.baseline is not None else 0) for result in rows)
+    figure.update_layout(
+        xaxis={"title": {"text": _("Value (0–100; shares in per cent)")}, "range": [-2, max(102, largest * 1.04)]},
+        yaxis={"categoryorder": "array", "categoryarray": [names[id(result)] for result in rows]},
+        showlegend=True)
     lines = sum(name.count("<br>") + 1 for name in names.values())
     height = max(MIN_HEIGHT, 130 + ROW_HEIGHT * len(rows) + 14 * (lines - len(rows)))
     chart = serialise(key, figure, height, untitled="yaxis")
@@ -94,7 +99,7 @@ def spending_chart(key: str, points: list, currency: str, lang: str) -> Chart:
     ))
     figure.update_layout(
         xaxis={"title": {"text": _("Budget per contracted recipient, %(currency)s", currency=currency)},
-               "rangemode": "tozero"},
+               "tickformat": ",.0f"},
         yaxis={"title": {"text": _("Satisfaction rate, %")}, "range": [-2, 102]},
         showlegend=False,
     )

@@ -201,7 +201,7 @@ class ReportPDF(FPDF):
         self.cell(0, 4, f"Sapa · {self.content.contract.number} · {self.page_no()}", align="R")
 
     def heading(self, text: str, size: float = 12.5) -> None:
-        self.ensure(14)
+        self.ensure(30)  # a heading never ends a page without a few lines of what it heads
         self.ln(3)
         self.set_font("DejaVu", "B", size)
         self.set_text_color(*ACCENT)
@@ -272,14 +272,19 @@ def _pdf_title(pdf: ReportPDF, content: ReportContent) -> None:
 def _table_style():
     return {"first_row_as_headings": True, "borders_layout": "HORIZONTAL_LINES", "line_height": 4.4,
             "headings_style": FontFace(emphasis="BOLD", fill_color=TINT), "text_align": "LEFT",
-            "padding": (1.2, 1.2, 1.2, 1.2)}
+            "padding": (1.2, 1.2, 1.2, 1.2), "cell_fill_color": (255, 255, 255), "cell_fill_mode": "ALL"}
+
+
+def _table(pdf: FPDF, widths: tuple[float, ...], **overrides):
+    """A table on white whatever fill colour the charts left set (fpdf2 fills styled cells with it)."""
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(*LINE)
+    return pdf.table(col_widths=widths, **{**_table_style(), **overrides})
 
 
 def _pdf_details(pdf: ReportPDF, content: ReportContent) -> None:
     pdf.set_font("DejaVu", "", 8.8)
-    style = _table_style()
-    style["first_row_as_headings"] = False
-    with pdf.table(col_widths=(52, 128), **style) as table:
+    with _table(pdf, (52, 128), first_row_as_headings=False) as table:
         for label, value in content.details:
             row = table.row()
             row.cell(label, style=FontFace(emphasis="BOLD"))
@@ -293,7 +298,7 @@ def _pdf_indicators(pdf: ReportPDF, content: ReportContent) -> None:
         return
     level = level_text(1 - ALPHA)
     pdf.set_font("DejaVu", "", 8.3)
-    with pdf.table(col_widths=(50, 19, 28, 12, 19, 19, 33), **_table_style()) as table:
+    with _table(pdf, (50, 19, 28, 12, 19, 19, 33)) as table:
         header = table.row()
         for text in (_("Indicator"), _("Value"), _("%(level)s interval", level=level), "n", _("Baseline"),
                      _("Target"), _("Verdict")):
@@ -310,12 +315,12 @@ def _pdf_indicators(pdf: ReportPDF, content: ReportContent) -> None:
             row.cell(f"{result.symbol()} {result.status_label()}", style=_status_face(result.status))
     pdf.ln(2)
     _pdf_chart(pdf, content)
-    pdf.ln(1)
+    pdf.ln(3)
     pdf.set_font("DejaVu", "B", 9.5)
     pdf.ensure(10)
     pdf.cell(0, 5, _("Why each verdict"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8.6)
-    with pdf.table(col_widths=(50, 33, 97), **_table_style()) as table:
+    with _table(pdf, (50, 33, 97)) as table:
         header = table.row()
         for text in (_("Indicator"), _("Verdict"), _("Reason")):
             header.cell(text)
@@ -352,11 +357,12 @@ def _pdf_chart(pdf: ReportPDF, content: ReportContent) -> None:
             points += [result.low, result.high]
         if result.baseline is not None:
             points.append(result.baseline)
-        low, high = min(points), max(points)
-        span = (high - low) or max(abs(high), 1.0)
-        low, high = low - 0.12 * span, high + 0.12 * span
-        if result.unit in ("percent", "score"):
-            low, high = max(low, 0.0), min(high, 100.0) if high <= 100 else high
+        smallest, largest = min(points), max(points)
+        span = (largest - smallest) or max(abs(largest), 1.0)
+        low, high = smallest - 0.12 * span, largest + 0.12 * span
+        if result.unit in ("percent", "score"):  # stay within 0–100 unless the data go beyond (coverage)
+            low = max(low, 0.0) if smallest >= 0 else low
+            high = min(high, 100.0) if largest <= 100 else high
 
         def x_of(value, _low=low, _high=high):
             return plot_left + (value - _low) / (_high - _low) * plot_width
@@ -411,26 +417,34 @@ def _pdf_mark(pdf: FPDF, status: str, x: float, y: float) -> None:
 
 
 def _pdf_legend(pdf: FPDF, x: float) -> None:
-    y = pdf.get_y() + 2.5
+    """The marks and their words, flowing onto another line where a language's words are long."""
     pdf.set_font("DejaVu", "", 7)
-    for status in ("achieved", "not_achieved", "not_yet_known"):
-        pdf.set_draw_color(*STATUS_RGB[status])
-        pdf.set_fill_color(*STATUS_RGB[status])
-        _pdf_mark(pdf, status, x + 1.6, y - 0.9)
-        pdf.set_text_color(*STATUS_RGB[status])
-        text = str(STATUS_LABELS[status])
-        pdf.text(x + 4, y, text)
-        x += 6 + pdf.get_string_width(text) + 4
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.7)
-    pdf.line(x + 1.5, y - 2.8, x + 1.5, y + 0.6)
+    start, right = x, pdf.w - pdf.r_margin
+    y = pdf.get_y() + 2.5
+    entries = [(status, str(STATUS_LABELS[status])) for status in ("achieved", "not_achieved", "not_yet_known")]
+    entries += [("target", _("Target")), ("baseline", _("Baseline"))]
+    for kind, text in entries:
+        width = 4.5 + pdf.get_string_width(text) + 4
+        if x + width > right and x > start:
+            x, y = start, y + 4.2
+        if kind in STATUS_RGB:
+            pdf.set_draw_color(*STATUS_RGB[kind])
+            pdf.set_fill_color(*STATUS_RGB[kind])
+            _pdf_mark(pdf, kind, x + 1.6, y - 0.9)
+            pdf.set_text_color(*STATUS_RGB[kind])
+        elif kind == "target":
+            pdf.set_draw_color(*INK)
+            pdf.set_line_width(0.7)
+            pdf.line(x + 1.5, y - 2.8, x + 1.5, y + 0.6)
+            pdf.set_text_color(*INK)
+        else:
+            pdf.set_draw_color(*ACCENT)
+            pdf.set_line_width(0.35)
+            pdf.polygon([(x + 1.5, y - 2.4), (x + 0.2, y - 0.2), (x + 2.8, y - 0.2)], style="D")
+            pdf.set_text_color(*INK)
+        pdf.text(x + 4.5, y, text)
+        x += width
     pdf.set_text_color(*INK)
-    pdf.text(x + 3.5, y, _("Target"))
-    x += 3.5 + pdf.get_string_width(_("Target")) + 4
-    pdf.set_draw_color(*ACCENT)
-    pdf.set_line_width(0.35)
-    pdf.polygon([(x + 1.5, y - 2.4), (x + 0.2, y - 0.2), (x + 2.8, y - 0.2)], style="D")
-    pdf.text(x + 4.5, y, _("Baseline"))
     pdf.set_y(y + 2.5)
 
 
@@ -445,7 +459,7 @@ def _pdf_assessment(pdf: ReportPDF, content: ReportContent) -> None:
                     max=SCORE_MAX), 8.8, colour=MUTED)
     pdf.ln(1)
     pdf.set_font("DejaVu", "", 8.6)
-    with pdf.table(col_widths=(48, 18, 114), **_table_style()) as table:
+    with _table(pdf, (48, 18, 114)) as table:
         header = table.row()
         for text in (_("Criterion"), _("Score"), _("Reasoning")):
             header.cell(text)
@@ -463,7 +477,7 @@ def _pdf_assessment(pdf: ReportPDF, content: ReportContent) -> None:
 def _pdf_trail(pdf: ReportPDF, content: ReportContent) -> None:
     pdf.set_font("DejaVu", "", 7.8)
     reason_label = _("Reason")
-    with pdf.table(col_widths=(28, 30, 42, 80), **_table_style()) as table:
+    with _table(pdf, (28, 30, 42, 80)) as table:
         header = table.row()
         for text in (_("When"), _("Who"), _("What"), _("Old → new; reason")):
             header.cell(text)

@@ -227,7 +227,7 @@ def contract(contract_id: int):
     language = select_locale()
     return render_template(
         "contracts/contract.html", contract=contract, period=period, periods=contract_periods(contract),
-        evaluation=evaluation, chart=indicator_chart("indicators-chart", evaluation, language),
+        evaluation=evaluation, values_chart=indicator_chart("indicators-chart", evaluation, language),
         assessment=services.assessment_of(contract, period), figures=services.figures_of(contract),
         trail=contract_trail(contract), details=contract_details(contract, language),
         method=method_paragraphs(contract, period, evaluation, language), report_languages=LANGUAGES,

@@ -91,6 +91,7 @@ def test_pages_render_in_every_language_under_the_strict_csp(world, client, sign
         assert "style=" not in body and not re.search(r"<script(?![^>]*(src=|application/json))", body), url
     page = client.get(f"/staff/contracts/{contract_id}?lang={language}").get_data(as_text=True)
     assert world.indicator("satisfaction_rate").name(language) in page
+    assert 'data-target="indicators-chart"' in page and 'id="indicators-chart"' in page
 
 
 def test_portfolio_draws_the_funnel_and_spending_with_tables(client, sign_in):
