@@ -224,3 +224,30 @@ def test_the_import_template_lists_and_describes_the_columns(client, sign_in):
     assert {"number", "funder_code", "provider_code", "starts_on", "budget", "documents"} <= set(header)
     described = {row[0].value for row in workbook.worksheets[1].iter_rows(min_row=2) if row[0].value}
     assert set(header) <= described
+
+
+# ------------------------------------------------------------------ the indicator library
+
+def test_custom_indicator_needs_names_and_methods_in_all_four_languages(world, db, client, sign_in):
+    sign_in("admin")
+    form = {"code": "could_choose_provider", "kind": "item_top2", "direction": "higher",
+            "items": ["information_choice"]}
+    for language, name in (("kk", "Қызмет көрсетушіні таңдау"), ("ru", "Выбор поставщика"),
+                           ("uk", "Вибір надавача"), ("en", "Could choose the provider")):
+        form[f"name_{language}"] = name
+        form[f"method_{language}"] = f"{name}: 4–5"
+    missing = dict(form, name_kk="", method_uk="")
+    assert client.post("/staff/contracts/indicators/new", data=missing).status_code == 422
+    assert client.post("/staff/contracts/indicators/new", data=dict(form, items=[])).status_code == 422
+    assert client.post("/staff/contracts/indicators/new", data=dict(form, code="Bad Code")).status_code == 422
+    assert client.post("/staff/contracts/indicators/new", data=form).status_code == 302
+    indicator = world.indicator("could_choose_provider")
+    assert (indicator.kind, indicator.unit, indicator.item_names) == ("item_top2", "percent", "information_choice")
+    assert client.post("/staff/contracts/indicators/new", data=form).status_code == 422  # the code is taken
+    for language in ("kk", "uk"):
+        page = client.get(f"/staff/contracts/indicators/?lang={language}").get_data(as_text=True)
+        assert indicator.name(language) in page and indicator.method(language) in page
+        assert world.indicator("complaints_per_100").method(language) in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject == "indicator",
+                                                       AuditEvent.subject_id == indicator.id))
+    assert event.action == "create" and ["code", None, "could_choose_provider"] in event.changes
