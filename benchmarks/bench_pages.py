@@ -11,9 +11,9 @@ The first run builds a SQLite database and keeps it in ``benchmarks/.cache/`` (g
   funder (so every filter of the page has something to filter);
 - two waves (campaigns), every provider enrolled in both;
 - ``--responses`` responses with their profile (language, mode, age band, sex, recipient category,
-  self-rated health, help) and nine answers each (one item per core dimension, overall
-  satisfaction, likelihood to recommend), inserted in bulk with plain SQL; a few providers get
-  fewer than 5 responses, so the small-number rule has rows to hide;
+  self-rated health, help) and a few answers each — half the items of every core dimension (what a
+  dimension score needs), overall satisfaction and likelihood to recommend — inserted in bulk with
+  plain SQL; a few providers get fewer than 5 responses, so the small-number rule has rows to hide;
 - a score snapshot. ``--snapshot refresh`` (the default) runs the application's own
   ``refresh_scores()`` over every response; ``--snapshot synthetic`` feeds a respondent frame
   generated in NumPy (the same values as the answers inserted) straight to the real
@@ -63,7 +63,7 @@ EVALUATOR = "evaluator@bench.sapa"
 WAVES = ((1, date(2025, 9, 1), date(2025, 11, 30)), (2, date(2026, 3, 1), date(2026, 5, 31)))
 SMALL_SHARE = 0.03  # providers with fewer than 5 responses in a wave
 TARGET_P95_MS = 300.0
-# One item per core dimension (the first of each in Sapa Core), then the two single items.
+# Answered besides the core dimensions' items.
 SINGLE_ITEMS = ("overall_satisfaction", "recommend")
 CORE_DIMENSIONS = ("access", "respect", "competence", "information", "coordination", "outcomes", "safety")
 
@@ -173,16 +173,19 @@ def build_database(database: Path, providers: int, responses: int, snapshot: str
                                                 link_code=f"B{campaign.wave}{provider.id:07d}"))
         create_user(EVALUATOR, "Bench Evaluator", PASSWORD, "evaluator", language="ru")
         db.session.commit()
-        first_items = {}
+        # Half the items of each core dimension (rounded up): what a respondent's dimension score needs.
+        by_dimension: dict[str, list] = {}
         for question in instrument.questions.values():
             if question.dimension in CORE_DIMENSIONS and question.scored:
-                first_items.setdefault(question.dimension, question)
+                by_dimension.setdefault(question.dimension, []).append(question)
+        answered = {dimension: [q for q in questions if not q.reverse][:(len(questions) + 1) // 2]
+                    for dimension, questions in by_dimension.items()}
         plan = {
             "version_id": version.id,
             "campaigns": [(campaign.id, campaign.starts_on) for campaign in campaigns],
             "providers": [(row.id, [categories[code].id for code in kind_categories(row)]) for row in rows],
             "categories": {row.id: row.code for row in categories.values()},
-            "items": {dimension: question.id for dimension, question in first_items.items()},
+            "items": {dimension: [question.id for question in questions] for dimension, questions in answered.items()},
             "single": {name: instrument.questions[name].id for name in SINGLE_ITEMS},
         }
         db.session.remove()
@@ -274,10 +277,10 @@ def _bulk_insert(database: Path, plan: dict, responses: int, rng):
             ))
             columns = {}
             answer_rows = []
-            for dimension, item_id in zip(dimensions, item_ids, strict=True):
-                score = 1 + np.searchsorted(cuts, 0.95 + latent + rng.normal(0, 0.65, n))
-                columns[f"dimension:{dimension}"] = (score - 1) / 4 * 100
-                answer_rows.append((item_id, score))
+            for dimension, items in zip(dimensions, item_ids, strict=True):
+                scores = [1 + np.searchsorted(cuts, 0.95 + latent + rng.normal(0, 0.65, n)) for _item in items]
+                columns[f"dimension:{dimension}"] = (np.mean(scores, axis=0) - 1) / 4 * 100
+                answer_rows += list(zip(items, scores, strict=True))
             satisfaction = 1 + np.searchsorted(cuts, 0.9 + latent + rng.normal(0, 0.6, n))
             recommend = np.clip(np.rint(7.5 + 2.2 * latent + rng.normal(0, 1.4, n)), 0, 10).astype(int)
             answer_rows += [(satisfaction_id, satisfaction), (recommend_id, recommend)]
@@ -362,7 +365,7 @@ def start_server(database: Path, port: int, workers: int) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
                 if answer.status == 200:
                     return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -409,6 +412,14 @@ def timed(opener, url: str) -> tuple[float, int]:
         if answer.status != 200:
             raise SystemExit(f"{url}: status {answer.status}")
     return (time.perf_counter() - started) * 1000, len(body)
+
+
+def what_is_shown(opener, url: str) -> tuple[int, str]:
+    """Rows on the page and the total it announces (so a page that lost its table is never timed)."""
+    with opener.open(url, timeout=120) as answer:
+        html = answer.read().decode()
+    total = re.search(r'<p class="table-summary">\s*([^<·]+)', html)
+    return html.count('<th scope="row">'), total.group(1).strip() if total else "?"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -525,6 +536,13 @@ def main() -> None:
         page = f"{base}/staff/providers"
         filtered = f"{page}?{urllib.parse.urlencode(filtered_query(database))}"
         csv_url = f"{base}/staff/providers.csv"
+        shown = {url: what_is_shown(opener, url) for url in (page, filtered)}
+        with opener.open(csv_url, timeout=120) as answer:
+            csv_rows = answer.read().decode("utf-8-sig").count("\n") - 1
+        print(f"Shown: page 1 {shown[page][0]} rows of {shown[page][1]}; filtered page "
+              f"{shown[filtered][0]} rows of {shown[filtered][1]}; CSV {csv_rows:,} rows.")
+        if not shown[page][0] or csv_rows < shown[page][0]:
+            raise SystemExit("The page shows no providers: the measurement would be meaningless.")
         load_before = os.getloadavg()[0]
         rows = []
         times, size = sequential(opener, page, args.requests)

@@ -71,6 +71,13 @@ class ReplacingFormDataParser(FormDataParser):
         items = parse_qsl(stream.read().decode("utf-8", "replace"), keep_blank_values=True, errors="replace")
         return stream, self.cls(items), self.cls()
 
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        """Parts without a name are dropped: they are no field (RFC 7578), and Werkzeug keeps them under the
+        key None, on which Flask-WTF's CSRF check (``key.endswith``) fails with a server error."""
+        stream, form, files = super()._parse_multipart(stream, mimetype, content_length, options)
+        return (stream, self.cls(item for item in form.items(multi=True) if item[0] is not None),
+                self.cls(item for item in files.items(multi=True) if item[0] is not None))
+
 
 class SapaRequest(Request):
     form_data_parser_class = ReplacingFormDataParser

@@ -41,12 +41,17 @@ def staff_navigation() -> list[tuple[str, object]]:
 def is_current_section(endpoint: str) -> bool:
     """The section the page belongs to: its own endpoint, or any page of the same feature blueprint.
 
-    The shared ``staff`` blueprint holds several sections, so there only the exact page counts.
+    The shared ``staff`` blueprint holds several sections, so there only the exact page counts. A
+    feature blueprint with several sections (``compare``: providers, categories) claims a page for the
+    section whose endpoint begins the page's own (``compare.providers_file`` is under providers).
     """
     if request.endpoint == endpoint:
         return True
     blueprint = endpoint.rsplit(".", 1)[0]
-    return blueprint != "staff" and request.blueprint == blueprint
+    if blueprint == "staff" or request.blueprint != blueprint:
+        return False
+    siblings = sum(1 for section in SECTIONS if section.endpoint.rsplit(".", 1)[0] == blueprint)
+    return siblings == 1 or (request.endpoint or "").startswith(endpoint + "_")
 
 
 def init_app(app: Flask) -> None:

@@ -109,3 +109,29 @@ def any_db(request):
         yield request.getfixturevalue("db")
     else:
         yield request.getfixturevalue("pg_db")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process, shared by every test that drives a browser.
+
+    In CI a missing Chromium fails the run (``unavailable``); on a developer's machine the tests are skipped.
+    """
+    from tests.browser.server import chromium_path, launch
+
+    path = chromium_path()
+    if path is None:
+        unavailable("Chromium was not found (set CHROMIUM_PATH, or install the chromium package)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (requirements-test.txt)")
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch(playwright, path)
+    except Exception as error:  # any failure to start means there is no browser to test with
+        playwright.stop()
+        unavailable(f"Chromium at {path} could not be started: {error}")
+    yield chromium
+    chromium.close()
+    playwright.stop()

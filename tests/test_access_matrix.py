@@ -275,6 +275,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("survey.page", "GET"): everyone(410),  # no questionnaire started in this session
     ("survey.page", "POST"): everyone(410),
     ("survey.thanks", "GET"): everyone(200),
+    # Whole questionnaires as JSON: a form post is no JSON object, for a known link or not (no CSRF: a kiosk app).
+    ("survey.submit_json", "POST"): everyone(400, objects=SCOPED),
     ("survey.quick_exit", "GET"): everyone(To("https://www.google.com/search")),
     # Assisted interviews: a social worker, manager, monitor or administrator, for a provider in scope
     ("survey.assisted", "GET"): Row(LOGIN, ALL, (403, 403, 404), (200, 403, 404), (200, 403, 404), (200, 403, 404),

@@ -48,6 +48,7 @@ ALPHA = 0.05
 METHODS = {"holm": _l("Holm"), "fdr_bh": _l("Benjamini–Hochberg")}
 ADJUSTED = {"holm": _l("after Holm’s adjustment"), "fdr_bh": _l("after the Benjamini–Hochberg adjustment")}
 PAGE_SIZE = 50
+COUNTRY_NAMES = {"KZ": _l("Kazakhstan"), "UA": _l("Ukraine")}
 
 __all__ = ["CategoryLens", "LensRequest", "NotFound", "category_lens", "compare_categories"]
 
@@ -393,7 +394,8 @@ def _by_region(lens: CategoryLens, pooled: list[read.RegionGroupView], categorie
         (RegionRow(code, names.get(code, code), {key: (measures.get(COMPOSITE), measures.get(SATISFACTION))
                                                   for key, measures in by_category.items()})
          for code, by_category in cells.items()), key=lambda row: row.name.casefold())
-    lens.areas = [(NATIONAL, _("The whole country"))] + [(row.code, row.name) for row in lens.regions]
+    country = lens.campaign.country
+    lens.areas = [(NATIONAL, str(COUNTRY_NAMES.get(country, country)))] + [(row.code, row.name) for row in lens.regions]
 
 
 def _across_providers(user: User, lens: CategoryLens, categories, lang: str) -> None:

@@ -9,7 +9,10 @@ of responses (below administrator) carry no figure at all and always sort last.
 from __future__ import annotations
 
 import math
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from threading import Lock
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from flask_babel import gettext as _
@@ -67,6 +70,8 @@ COLUMNS = (
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 COMPARISON_ORDER = {"below": 0, "as_expected": 1, "above": 2}
+# The table's short words for the comparison with the mean (the scorecard says it at length).
+COMPARISON_WORDS = {"above": _l("Above"), "as_expected": _l("As expected"), "below": _l("Below")}
 FILTER_NAMES = ("region", "setting", "org_form", "service_type", "standard", "funder")
 
 
@@ -163,7 +168,30 @@ def _in_scope(user: User, campaign: Campaign):
         CampaignProvider.campaign_id == campaign.id, provider_filter(user, CampaignProvider.provider_id))
 
 
+# Choices change only when providers, their services or contracts change: each worker keeps them for
+# a minute per user, wave and language rather than running six queries on every page of the table.
+CHOICES_SECONDS = 60
+_choices: OrderedDict[tuple, tuple[float, FilterChoices]] = OrderedDict()
+_choices_lock = Lock()
+
+
 def filter_choices(user: User, campaign: Campaign, lang: str) -> FilterChoices:
+    key = (user.id, user.role, campaign.id, lang)
+    now = time.monotonic()
+    with _choices_lock:
+        cached = _choices.get(key)
+        if cached is not None and now - cached[0] < CHOICES_SECONDS:
+            return cached[1]
+    choices = _filter_choices(user, campaign, lang)
+    with _choices_lock:
+        _choices[key] = (now, choices)
+        _choices.move_to_end(key)
+        while len(_choices) > 256:
+            _choices.popitem(last=False)
+    return choices
+
+
+def _filter_choices(user: User, campaign: Campaign, lang: str) -> FilterChoices:
     providers = _in_scope(user, campaign).scalar_subquery()
     parent = aliased(Region)
     top = func.coalesce(parent.id, Region.id)
@@ -243,6 +271,10 @@ class ShownRow:
     shrunken: ShownScore
     satisfaction: ShownScore
     nps: ShownScore
+    comparison: str | None  # above, as_expected, below
+    comparison_label: str | None
+    comparison_title: str | None
+    grade: str
     reliability: str
 
 
@@ -254,38 +286,63 @@ def shown_rows(rows: list[TableRow], lang: str) -> list[ShownRow]:
         shown.append(ShownRow(
             row, numbers(view.raw.nobs, 0), shown_score(view.raw, numbers), shown_score(view.adjusted, numbers),
             shown_score(view.shrunken, numbers), shown_score(row.satisfaction, numbers, 0, "%"),
-            shown_score(row.nps, numbers, 0), numbers(view.reliability, 2) if view.reliability is not None else "—"))
+            shown_score(row.nps, numbers, 0), view.comparison, row.comparison_label, row.comparison_title,
+            _("%(grade)s of %(top)s", grade=view.grade, top=5) if view.grade else "—",
+            numbers(view.reliability, 2) if view.reliability is not None else "—"))
     return shown
 
 
 # ------------------------------------------------------------------ the rows
 
 
-@dataclass(frozen=True)
 class TableRow:
-    provider_id: int
-    code: str
-    name: str
-    region: str
-    setting: str
-    setting_label: str
-    org_form: str
-    org_form_label: str
-    score: ProviderScoreView  # the measure of the table (the quality index on the page)
-    satisfaction: Estimate | None
-    nps: Estimate | None
+    """A provider of the table: names and labels in the reader's language; its estimates (``score``,
+    ``satisfaction``, ``nps``) are built from the stored values only when a page or a file shows them."""
+
+    __slots__ = ("found", "region", "setting_label", "org_form_label", "sort_name")
+
+    def __init__(self, found: read.ProviderTableRow, region: str, setting_label: str, org_form_label: str) -> None:
+        self.found = found
+        self.region = region
+        self.setting_label = setting_label
+        self.org_form_label = org_form_label
+        self.sort_name = found.name.casefold()
+
+    provider_id = property(lambda self: self.found.provider_id)
+    code = property(lambda self: self.found.code)
+    name = property(lambda self: self.found.name)
+    setting = property(lambda self: self.found.setting)
+    org_form = property(lambda self: self.found.org_form)
 
     @property
     def suppressed(self) -> bool:
-        return self.score.suppressed
+        return self.found.hidden
 
     @property
     def nobs(self) -> int:
-        return self.score.raw.nobs
+        return self.found.nobs
+
+    @property
+    def score(self) -> ProviderScoreView:
+        """The measure of the table (the quality index on the page)."""
+        return self.found.view
+
+    @property
+    def satisfaction(self) -> Estimate | None:
+        return self.found.others.get("satisfaction")
+
+    @property
+    def nps(self) -> Estimate | None:
+        return self.found.others.get("nps")
 
     @property
     def comparison_label(self) -> str | None:
-        comparison = self.score.comparison
+        comparison = self.found.figure("comparison")
+        return str(COMPARISON_WORDS[comparison]) if comparison in COMPARISON_WORDS else None
+
+    @property
+    def comparison_title(self) -> str | None:
+        comparison = self.found.figure("comparison")
         return str(COMPARISON_LABELS[comparison]) if comparison in COMPARISON_LABELS else None
 
 
@@ -370,46 +427,52 @@ def table_rows(user: User, campaign: Campaign, filters: ProviderFilters, lang: s
     forms = {code: str(label) for code, label in ORG_FORM_LABELS.items()}
     rows = []
     for found in read.provider_table(user, campaign.id, measure, ("satisfaction", "nps"), filters):
-        view = found.view
-        region = view.region
-        if region.id not in regions:
-            regions[region.id] = _region_label(region, lang)
-        rows.append(TableRow(
-            view.provider_id, view.provider_code, view.provider_name, regions[region.id], view.setting,
-            settings.get(view.setting, view.setting), view.org_form, forms.get(view.org_form, view.org_form),
-            view, found.others.get("satisfaction"), found.others.get("nps")))
+        region = found.region
+        label = regions.get(region.id)
+        if label is None:
+            label = regions[region.id] = _region_label(region, lang)
+        rows.append(TableRow(found, label, settings.get(found.setting, found.setting),
+                             forms.get(found.org_form, found.org_form)))
     return rows
 
 
+# Sort keys read the stored values (None when hidden), so sorting 2,000 rows builds no estimates.
+_FIGURES = {"raw": "mean", "adjusted": "adjusted", "shrunken": "shrunken", "grade": "grade",
+            "reliability": "reliability"}
+
+
 def _sort_value(row: TableRow, key: str):
-    view = row.score
     if key == "n":
-        return view.raw.nobs
-    if key in ("raw", "adjusted", "shrunken"):
-        return getattr(view, key).value
+        return row.found.nobs
+    if key in _FIGURES:
+        return row.found.figure(_FIGURES[key])
     if key in ("satisfaction", "nps"):
-        estimate = getattr(row, key)
-        return estimate.value if estimate is not None and estimate.shown else None
+        return row.found.other(key)
     if key == "comparison":
-        return COMPARISON_ORDER.get(view.comparison)
-    if key in ("grade", "reliability"):
-        return getattr(view, key)
-    if key in ("region", "setting", "org_form"):
-        return getattr(row, {"region": "region", "setting": "setting_label", "org_form": "org_form_label"}[key]
-                       ).casefold()
-    return row.name.casefold()
+        return COMPARISON_ORDER.get(row.found.figure("comparison"))
+    if key == "region":
+        return row.region.casefold()
+    if key == "setting":
+        return row.setting_label.casefold()
+    if key == "org_form":
+        return row.org_form_label.casefold()
+    return row.sort_name
 
 
 def sorted_rows(rows: list[TableRow], key: str, descending: bool) -> list[TableRow]:
     """Rows by one column; rows without a value next and rows with too few responses last, whatever
     the direction; ties (and the last two groups) by name."""
-    by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.provider_id))
-    shown = [row for row in by_name if not row.suppressed]
-    valued = [row for row in shown if _sort_value(row, key) is not None]
-    missing = [row for row in shown if _sort_value(row, key) is None]
+    by_name = sorted(rows, key=lambda row: (row.sort_name, row.provider_id))
+    valued, missing, hidden = [], [], []
+    for row in by_name:
+        if row.suppressed:
+            hidden.append(row)
+            continue
+        value = _sort_value(row, key)
+        (missing if value is None else valued).append((value, row))
     # A stable sort: equal values keep the name order (Python keeps it with reverse=True too).
-    valued.sort(key=lambda row: _sort_value(row, key), reverse=descending)
-    return valued + missing + [row for row in by_name if row.suppressed]
+    valued.sort(key=lambda pair: pair[0], reverse=descending)
+    return [row for _value, row in valued] + [row for _value, row in missing] + hidden
 
 
 def provider_table(user: User, request: TableRequest, lang: str, page_size: int | None = None) -> ProviderTable:

@@ -176,35 +176,116 @@ class RegionName:
         return self.names[index] or self.names[3]
 
 
-@dataclass(frozen=True)
-class ProviderTableRow:
-    """One provider of the comparison table: the first measure's full view, the others' raw estimates."""
-
-    view: ProviderScoreView  # ``region`` is a RegionName
-    others: dict[str, Estimate]  # measure → raw estimate (absent when the provider has no score for it)
-
-
 _SCORE_COLUMNS = ("nobs", "mean", "sd", "ci_low", "ci_high", "adjusted", "adjusted_low", "adjusted_high", "shrunken",
                   "shrunken_low", "shrunken_high", "reliability", "funnel_flag", "comparison", "grade",
                   "not_rated_reason")
-_NAMES = ("name_kk", "name_ru", "name_uk", "name_en")
+_AT = {name: index for index, name in enumerate(_SCORE_COLUMNS)}
+_LANGUAGES = ("kk", "ru", "uk", "en")
+
+
+class ProviderTableRow:
+    """One provider of the comparison table, kept as the plain values read, with the small-number rule
+    applied: ``figure`` and ``other`` give a sortable number (None when hidden or missing); the full
+    ``view`` and the ``others``' estimates are built only when asked for (a page shows 50 of 2,000)."""
+
+    __slots__ = ("provider_id", "code", "name", "setting", "org_form", "region", "campaign_id", "measure", "hidden",
+                 "_score", "_others", "_shown_others", "_view", "_estimates")
+
+    def __init__(self, provider_id, code, name, setting, org_form, region, campaign_id, measure, score, others,
+                 hidden, shown_others):
+        self.provider_id, self.code, self.name = provider_id, code, name
+        self.setting, self.org_form, self.region = setting, org_form, region
+        self.campaign_id, self.measure, self.hidden = campaign_id, measure, hidden
+        self._score = score  # the values of _SCORE_COLUMNS
+        self._others = others  # measure → (nobs, mean, low, high) or None
+        self._shown_others = shown_others  # measures whose own n is large enough
+        self._view = None
+        self._estimates = None
+
+    @property
+    def nobs(self) -> int:
+        return int(self._score[0] or 0)
+
+    def figure(self, column: str):
+        """A stored value of the measure (``mean``, ``adjusted``, ``grade`` …); None when hidden."""
+        return None if self.hidden else self._score[_AT[column]]
+
+    def other(self, measure: str) -> float | None:
+        """Another measure's raw value; None when the provider has none or too few answers to show it."""
+        values = self._others.get(measure)
+        return values[1] if values is not None and measure in self._shown_others else None
+
+    @property
+    def view(self) -> ProviderScoreView:
+        if self._view is None:
+            score, hidden = dict(zip(_SCORE_COLUMNS, self._score, strict=True)), self.hidden
+            nobs = self.nobs
+            self._view = ProviderScoreView(
+                provider_id=self.provider_id, provider_code=self.code, provider_name=self.name,
+                region_code=self.region.code, region=self.region, setting=self.setting, org_form=self.org_form,
+                campaign_id=self.campaign_id, measure=self.measure,
+                raw=_estimate(hidden, nobs, score["mean"], score["ci_low"], score["ci_high"]),
+                adjusted=_estimate(hidden, nobs, score["adjusted"], score["adjusted_low"], score["adjusted_high"]),
+                shrunken=_estimate(hidden, nobs, score["shrunken"], score["shrunken_low"], score["shrunken_high"]),
+                reliability=None if hidden else score["reliability"],
+                funnel_flag=None if hidden else score["funnel_flag"],
+                comparison=None if hidden else score["comparison"],
+                grade=None if hidden else score["grade"],
+                not_rated_reason="too_few_responses" if hidden else score["not_rated_reason"],
+                sd=None if hidden else score["sd"],
+            )
+        return self._view
+
+    @property
+    def others(self) -> dict[str, Estimate]:
+        """Measure → raw estimate (absent when the provider has no score for it)."""
+        if self._estimates is None:
+            self._estimates = {
+                measure: _estimate(measure not in self._shown_others, int(values[0]), *values[1:])
+                for measure, values in self._others.items() if values is not None
+            }
+        return self._estimates
+
+
+def _estimate(hidden: bool, nobs: int, value, low, high) -> Estimate:
+    if hidden:
+        return Estimate(nobs, None, None, None, suppressed=True)
+    return Estimate(nobs, value, low, high)
+
+
+def region_names(region_ids) -> dict[int, RegionName]:
+    """Regions by id with their names and their oblast's, for rows that carry only a region id."""
+    parent = aliased(Region)
+    rows = db.session.execute(
+        select(Region.id, Region.code, *(getattr(Region, f"name_{lang}") for lang in _LANGUAGES),
+               parent.id, parent.code, *(getattr(parent, f"name_{lang}") for lang in _LANGUAGES))
+        .outerjoin(parent, Region.parent_id == parent.id).where(Region.id.in_(list(region_ids)))
+    ).all()
+    names = {}
+    for row in rows:
+        above = RegionName(row[6], row[7], tuple(row[8:12])) if row[6] is not None else None
+        names[row[0]] = RegionName(row[0], row[1], tuple(row[2:6]), above)
+    return names
+
+
+# Built once: an alias's column collection costs more to set up than the table's whole query.
+_PARENT = aliased(Region, name="parent_region")
+_OTHER_SCORES = [ProviderScore.__table__.alias(f"other_score_{index}") for index in range(4)]
 
 
 def provider_table(user: User, campaign_id: int, measure: str = "composite", others: tuple[str, ...] = (),
                    filters: ProviderFilters | None = None) -> list[ProviderTableRow]:
     """``provider_scores`` for the comparison table: one query of plain columns for every provider in
     scope, with the raw estimates of ``others`` (satisfaction, NPS) alongside; same scope, filters and
-    small-number rule. Reads a few thousand providers without building ORM objects."""
+    small-number rule. Reads a few thousand providers without building ORM objects, and builds a
+    row's estimates only when they are shown."""
     snapshot = latest_snapshot()
     if snapshot is None:
         return []
     filters = filters or ProviderFilters()
-    parent = aliased(Region)
-    table = ProviderScore.__table__
-    extra = [table.alias(f"other_{index}") for index in range(len(others))]
-    columns = [Provider.id, Provider.code, Provider.name, Provider.setting, Provider.org_form,
-               Region.id, Region.code, *(getattr(Region, name) for name in _NAMES),
-               parent.id, parent.code, *(getattr(parent, name) for name in _NAMES),
+    parent = _PARENT
+    extra = _OTHER_SCORES[:len(others)]
+    columns = [Provider.id, Provider.code, Provider.name, Provider.setting, Provider.org_form, Provider.region_id,
                *(getattr(ProviderScore, name) for name in _SCORE_COLUMNS)]
     for alias in extra:
         columns += [alias.c.nobs, alias.c.mean, alias.c.ci_low, alias.c.ci_high]
@@ -221,50 +302,26 @@ def provider_table(user: User, campaign_id: int, measure: str = "composite", oth
                                             alias.c.campaign_id == ProviderScore.campaign_id,
                                             alias.c.provider_id == ProviderScore.provider_id,
                                             alias.c.measure == other))
-    query = _filtered(query, filters, parent)
-    minimum = minimum_responses()
-    small_shown = sees_small_numbers(user)
-    regions: dict[int, RegionName] = {}
+    found = db.session.execute(_filtered(query, filters, parent)).all()
+    regions = region_names({row[5] for row in found})
+    minimum = 0 if sees_small_numbers(user) else minimum_responses()
+    width = len(_SCORE_COLUMNS)
     rows = []
-    for row in db.session.execute(query).all():
-        (provider_id, code, name, setting, org_form, region_id, region_code, *rest) = row
-        region_names, (parent_id, parent_code), rest = rest[:4], rest[4:6], rest[6:]
-        parent_names, rest = rest[:4], rest[4:]
-        score = dict(zip(_SCORE_COLUMNS, rest[:len(_SCORE_COLUMNS)], strict=True))
-        rest = rest[len(_SCORE_COLUMNS):]
-        region = regions.get(region_id)
-        if region is None:
-            above = RegionName(parent_id, parent_code, tuple(parent_names)) if parent_id is not None else None
-            region = regions[region_id] = RegionName(region_id, region_code, tuple(region_names), above)
-        nobs = int(score["nobs"] or 0)
-        hidden = nobs < minimum and not small_shown
-        view = ProviderScoreView(
-            provider_id=provider_id, provider_code=code, provider_name=name, region_code=region_code,
-            region=region, setting=setting, org_form=org_form, campaign_id=campaign_id, measure=measure,
-            raw=_estimate(hidden, nobs, score["mean"], score["ci_low"], score["ci_high"]),
-            adjusted=_estimate(hidden, nobs, score["adjusted"], score["adjusted_low"], score["adjusted_high"]),
-            shrunken=_estimate(hidden, nobs, score["shrunken"], score["shrunken_low"], score["shrunken_high"]),
-            reliability=None if hidden else score["reliability"],
-            funnel_flag=None if hidden else score["funnel_flag"],
-            comparison=None if hidden else score["comparison"],
-            grade=None if hidden else score["grade"],
-            not_rated_reason="too_few_responses" if hidden else score["not_rated_reason"],
-            sd=None if hidden else score["sd"],
-        )
+    for row in found:
+        score = row[6:6 + width]
         extras = {}
+        shown = set()
         for index, other in enumerate(others):
-            other_nobs, mean, low, high = rest[4 * index:4 * index + 4]
-            if other_nobs is not None:
-                other_nobs = int(other_nobs)
-                extras[other] = _estimate(other_nobs < minimum and not small_shown, other_nobs, mean, low, high)
-        rows.append(ProviderTableRow(view, extras))
+            values = row[6 + width + 4 * index:10 + width + 4 * index]
+            if values[0] is None:
+                extras[other] = None
+                continue
+            extras[other] = values
+            if values[0] >= minimum:
+                shown.add(other)
+        rows.append(ProviderTableRow(row[0], row[1], row[2], row[3], row[4], regions[row[5]], campaign_id, measure,
+                                     score, extras, (score[0] or 0) < minimum, shown))
     return rows
-
-
-def _estimate(hidden: bool, nobs: int, value, low, high) -> Estimate:
-    if hidden:
-        return Estimate(nobs, None, None, None, suppressed=True)
-    return Estimate(nobs, value, low, high)
 
 
 def _filtered(query, filters: ProviderFilters, parent):

@@ -19,7 +19,7 @@ ENDPOINTS = ("/api/v1/campaigns", "/api/v1/providers", "/api/v1/providers/{own}"
 
 
 def api(client, url: str, status: int = 200) -> dict:
-    answer = client.get(url)
+    answer = client.get(url, headers={"Accept-Language": "en"})  # the tests read the English messages
     assert answer.status_code == status, (url, answer.status_code, answer.get_data(as_text=True)[:300])
     assert answer.mimetype == "application/json"
     return answer.get_json()
@@ -36,10 +36,17 @@ def stored_scores(world, measure: str = "composite") -> dict[int, ProviderScore]
 
 @pytest.mark.parametrize("url", ENDPOINTS)
 def test_an_anonymous_caller_gets_401_json_not_a_redirect(app, world, url):
-    answer = world.client(app).get(url.format(own=world.own.id))
+    answer = world.client(app).get(url.format(own=world.own.id), headers={"Accept-Language": "en"})
     assert answer.status_code == 401 and answer.mimetype == "application/json"
     assert answer.get_json() == {"error": {"status": 401, "message": "Please sign in to use the API."}}
     assert "Location" not in answer.headers
+
+
+def test_api_messages_follow_accept_language(app, world):
+    """A caller's Accept-Language picks the message's language, like the pages'."""
+    messages = {language: world.client(app).get("/api/v1/campaigns", headers={"Accept-Language": language})
+                .get_json()["error"]["message"] for language in ("kk", "ru", "uk", "en")}
+    assert len(set(messages.values())) == 4 and messages["en"] == "Please sign in to use the API."
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)

@@ -197,6 +197,7 @@ def sign_in(client, world):
     def sign_in_as(role: str, **assignments) -> User:
         if role in ("provider_manager", "social_worker"):
             assignments.setdefault("provider", world.big)
+        assignments.setdefault("language", "en")  # the tests read the English wording
         user = create_user(f"{factories.unique(role)}@exports.test", f"Test {role}", PASSWORD, role, **assignments)
         answer = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
         assert answer.status_code == 302, answer.get_data(as_text=True)

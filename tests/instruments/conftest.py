@@ -41,7 +41,7 @@ def sign_in(client):
     def sign_in_as(role: str):
         provider = factories.provider() if role in ("provider_manager", "social_worker") else None
         user = create_user(f"{factories.unique(role)}@instruments.test", f"Test {role}", PASSWORD, role,
-                           provider=provider)
+                           provider=provider, language="en")  # the tests read the English wording
         response = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
         return user

@@ -4,9 +4,7 @@ limits, charts with their tables, progress counts and alerts (one world for the 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sys
 from html import unescape
 from types import SimpleNamespace
@@ -23,10 +21,7 @@ from survey_app.models.scores import GroupScore, ProviderScore
 from survey_app.scores.compute import adjusted_funnel
 from survey_app.scores.read import latest_snapshot_id, provider_scores
 from survey_app.staff.services import campaign_progress, change_between, falling, may_have_fallen
-from tests.conftest import unavailable
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 PROVIDER_LINK = re.compile(r'href="/staff/providers/(\d+)')
 CHART_BLOCK = re.compile(r'<script type="application/json" class="chart-data" data-target="([^"]+)">(.*?)</script>',
                          re.S)
@@ -352,18 +347,8 @@ def test_safeguarding_alerts_come_from_the_comments_service_when_it_exists(clien
 # ------------------------------------------------------------------ in a real browser
 
 
-def chromium_executable() -> str | None:
-    candidates = [os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                  "/usr/bin/chromium"]
-    return next((path for path in candidates if path and os.path.exists(path)), None)
-
-
-def test_charts_draw_in_chromium_under_the_strict_policy(app, client, sign_in, world):
+def test_charts_draw_in_chromium_under_the_strict_policy(app, client, sign_in, world, browser):
     """Chromium draws every chart (``.main-svg``) with style-src 'self': plotly.js needs no inline style."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = chromium_executable()
-    if executable is None:
-        unavailable("Chromium was not found (set CHROMIUM_PATH)")
     sign_in("monitor")
 
     def answer(route):
@@ -376,27 +361,26 @@ def test_charts_draw_in_chromium_under_the_strict_policy(app, client, sign_in, w
                    if key.lower() not in ("content-length", "content-encoding", "set-cookie")}
         route.fulfill(status=response.status_code, headers=headers, body=body)
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 800})
-            page.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation',"
-                                 " event => window.__violations.push(event.violatedDirective));")
-            page.route("http://sapa.test/**", answer)
-            for url in ("/staff/?lang=ru", f"/staff/providers/{world.own.id}?lang=kk"):
-                page.goto("http://sapa.test" + url)
-                page.wait_for_function("document.querySelectorAll('.chart-data').length > 0 && "
-                                       "document.querySelectorAll('.chart-data').length === "
-                                       "document.querySelectorAll('.chart-canvas[data-drawn]').length",
-                                       timeout=60_000)
-                charts_drawn = page.evaluate("document.querySelectorAll('.chart-canvas .main-svg').length")
-                assert charts_drawn >= 2 * page.evaluate("document.querySelectorAll('.chart-data').length")
-                assert page.evaluate("window.__violations") == []
-                assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
-            # The policy is really in force: an inline <style> gets no style sheet.
-            blocked = page.evaluate("(() => { const s = document.createElement('style');"
-                                    " s.textContent = 'body{color:red}'; document.head.appendChild(s);"
-                                    " return s.sheet === null || s.sheet.cssRules.length === 0; })()")
-            assert blocked and "style-src-elem" in page.evaluate("window.__violations")
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation',"
+                             " event => window.__violations.push(event.violatedDirective));")
+        page.route("http://sapa.test/**", answer)
+        for url in ("/staff/?lang=ru", f"/staff/providers/{world.own.id}?lang=kk"):
+            page.goto("http://sapa.test" + url)
+            page.wait_for_function("document.querySelectorAll('.chart-data').length > 0 && "
+                                   "document.querySelectorAll('.chart-data').length === "
+                                   "document.querySelectorAll('.chart-canvas[data-drawn]').length",
+                                   timeout=60_000)
+            charts_drawn = page.evaluate("document.querySelectorAll('.chart-canvas .main-svg').length")
+            assert charts_drawn >= 2 * page.evaluate("document.querySelectorAll('.chart-data').length")
+            assert page.evaluate("window.__violations") == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+        # The policy is really in force: an inline <style> gets no style sheet.
+        blocked = page.evaluate("(() => { const s = document.createElement('style');"
+                                " s.textContent = 'body{color:red}'; document.head.appendChild(s);"
+                                " return s.sheet === null || s.sheet.cssRules.length === 0; })()")
+        assert blocked and "style-src-elem" in page.evaluate("window.__violations")
+    finally:
+        context.close()
