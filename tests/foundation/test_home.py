@@ -48,10 +48,31 @@ def test_unknown_page_is_a_translated_404(client):
 
 def test_security_headers(client):
     headers = client.get("/").headers
-    assert "script-src 'self'" in headers["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy and headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
+    assert "Strict-Transport-Security" not in headers  # plain http on a developer's machine
+
+
+def test_production_answers_demand_https(monkeypatch, tmp_path):
+    """HSTS in production only: a browser that once reached Sapa over HTTPS never falls back to http."""
+    from survey_app import create_app
+    from survey_app.config import ProductionConfig
+    from survey_app.extensions import db
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    monkeypatch.setenv("SAPA_INSTANCE_PATH", str(tmp_path))
+    production = create_app(ProductionConfig)
+    for path in ("/", "/staff/login", "/no-such-page"):
+        headers = production.test_client().get(path, base_url="https://sapa.example").headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    with production.app_context():
+        db.engine.dispose()
 
 
 def test_no_inline_script_on_the_home_page(client):
