@@ -13,6 +13,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MIN_TARGET = 44  # CSS px, WCAG 2.5.5 (the AAA size: our users have tremors and cheap screens)
 MAX_PAGE_BYTES = 30 * 1024
 NEUTRAL_TITLE = r"^Sapa( · \d+ / \d+)?$"
+# Pages outside the questionnaire (not found, staff sign-in) may name themselves before the site's name.
+NAMED_TITLE = r"^[^·]+ · Sapa$"
 
 # A short description of an element for messages: tag#id.class "text".
 _DESCRIBE = """
@@ -44,7 +46,8 @@ _STRUCTURE = _DESCRIBE + """
     const legend = fieldset && fieldset.querySelector(':scope > legend');
     if (!legend || !legend.textContent.trim()) problems.push(`${describe(input)} is not in a fieldset with a legend`);
   }
-  for (const control of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+  const controls = 'input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea';
+  for (const control of document.querySelectorAll(controls)) {
     const labelled = [...control.labels].some((label) => label.textContent.trim());
     if (!labelled) problems.push(`${describe(control)} has no label`);
   }
@@ -146,8 +149,9 @@ def format_violations(violations: list[dict]) -> list[str]:
     return lines
 
 
-def structure_problems(page, language: str) -> list[str]:
-    return page.evaluate(_STRUCTURE, [language, NEUTRAL_TITLE])
+def structure_problems(page, language: str, title: str = NEUTRAL_TITLE) -> list[str]:
+    """``title``: the pattern the page's title must match (a button's value is its label, so buttons are left out)."""
+    return page.evaluate(_STRUCTURE, [language, title])
 
 
 def target_problems(page) -> list[str]:

@@ -17,6 +17,8 @@ import pytest
 from tests.browser.audit import (
     MAX_PAGE_BYTES,
     MIN_TARGET,
+    NAMED_TITLE,
+    NEUTRAL_TITLE,
     PageLoad,
     focus_problems,
     format_violations,
@@ -104,21 +106,21 @@ class Sweep:
         if response.request.is_navigation_request() and response.request.frame == self.page.main_frame:
             self.status = response.status
 
-    def visit(self, label: str, action, with_errors: bool = False) -> None:
+    def visit(self, label: str, action, with_errors: bool = False, title: str = NEUTRAL_TITLE) -> None:
         self.load = PageLoad()
         navigate(self.page, action)
-        self.check(label, with_errors)
+        self.check(label, with_errors, title)
 
-    def open(self, label: str, path: str, with_errors: bool = False) -> None:
-        self.visit(label, lambda: self.page.goto(self.live.url + path), with_errors)
+    def open(self, label: str, path: str, with_errors: bool = False, title: str = NEUTRAL_TITLE) -> None:
+        self.visit(label, lambda: self.page.goto(self.live.url + path), with_errors, title)
 
-    def check(self, label: str, with_errors: bool = False) -> None:
+    def check(self, label: str, with_errors: bool = False, title: str = NEUTRAL_TITLE) -> None:
         page = self.page
         load, self.load = self.load, PageLoad()  # what the checks fetch (axe reads the stylesheet) is not the page's
         visit = Visit(
             label=label, url=page.url, status=self.status, load=load,
             axe=format_violations(run_axe(page)),
-            structure=structure_problems(page, self.language),
+            structure=structure_problems(page, self.language, title),
             targets=target_problems(page),
             errors=page.evaluate(_ERROR_CHECKS) if with_errors else [],
             focus=focus_problems(page),
@@ -153,6 +155,8 @@ class Sweep:
         self.open("cannot open: unknown link", "/s/NOSUCH" + lang)
         self.open("cannot open: closed campaign", f"/s/{live.closed_link}" + lang)
         self.open("cannot open: lost draft", "/q/1" + lang)
+        self.open("page not found", "/no-such-page" + lang, title=NAMED_TITLE)
+        self.open("staff sign-in", "/staff/login" + lang, title=NAMED_TITLE)
         navigate(page, lambda: page.goto(f"{live.url}/c{lang}"))
         page.fill("#code", live.codes["fresh"])
         self.visit("start: code accepted", lambda: page.click("form button[type=submit]"))
@@ -212,7 +216,8 @@ def sweep_in(browser, live_server, language: str) -> Sweep:
 def check_coverage(sweep: Sweep) -> None:
     labels = [visit.label for visit in sweep.visits]
     for expected in ("home", "code", "code: unknown", "code: used", "code: expired", "cannot open: unknown link",
-                     "cannot open: closed campaign", "cannot open: lost draft", "start: code accepted",
+                     "cannot open: closed campaign", "cannot open: lost draft", "page not found", "staff sign-in",
+                     "start: code accepted",
                      "residential: start", "Ukraine, kiosk: start", "start: assisted interview",
                      "residential: thanks", "Ukraine, kiosk: thanks",
                      "checks: required", "checks: out of range", "checks: not a number"):
@@ -221,6 +226,7 @@ def check_coverage(sweep: Sweep) -> None:
     assert statuses["cannot open: unknown link"] == 404
     assert statuses["cannot open: closed campaign"] == 410
     assert statuses["cannot open: lost draft"] == 410
+    assert statuses["page not found"] == 404
     assert statuses["checks: required"] == 422
     assert statuses["start: assisted interview"] == 200
     # Each setting's own module was shown: 12 pages with a module, 11 without.
