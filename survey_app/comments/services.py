@@ -313,10 +313,12 @@ def all_comments(user: User, filters: CommentFilters, language: str, chunk: int 
         offset += chunk
 
 
-def latest_comments(user: User, provider_id: int, language: str, limit: int = LATEST) -> list[Comment]:
-    """The newest comments about one provider (for its scorecard), masked; empty when out of scope or
-    hidden by the small-number rule."""
-    rows = db.session.execute(_rows_query(user, CommentFilters(provider_id=provider_id)).limit(limit)).all()
+def latest_comments(user: User, provider_id: int, language: str, limit: int = LATEST,
+                    campaign_id: int | None = None) -> list[Comment]:
+    """The newest comments about one provider (for its scorecard), of one campaign if given, masked; empty
+    when out of scope or hidden by the small-number rule."""
+    filters = CommentFilters(campaign_id=campaign_id, provider_id=provider_id)
+    rows = db.session.execute(_rows_query(user, filters).limit(limit)).all()
     return _comments(rows, language)
 
 

@@ -537,6 +537,7 @@ class Scorecard:
     org_form_label: str = ""
     region_name: str = ""
     comments_url: str | None = None
+    comments: list | None = None  # the wave's newest comments (masked); None: this user reads no comments
     safeguarding: list[Alert] | None = None
 
     @property
@@ -563,6 +564,7 @@ def scorecard(user: User, provider_id: int, lang: str, campaign_id: int | None =
     card.safeguarding = None if alerts is None else [alert for alert in alerts if alert.provider_id == provider_id]
     if chosen is None:
         return card
+    card.comments = _latest_comments(user, provider_id, chosen, lang) if card.comments_url else None
     here = {view.measure: view for view in views if view.campaign_id == chosen.id}
     card.composite, card.satisfaction, card.nps = here.get(COMPOSITE), here.get("satisfaction"), here.get("nps")
     if card.composite is not None:
@@ -594,6 +596,15 @@ def _comments_url(user: User, provider_id: int) -> str | None:
     if "comments.provider" in current_app.view_functions:
         return url_for("comments.provider", provider_id=provider_id)
     return None
+
+
+def _latest_comments(user: User, provider_id: int, campaign: Campaign, lang: str) -> list | None:
+    """The newest comments about the provider in this wave, from the comments service (which masks them and
+    applies scope and the small-number rule); None when that service offers none."""
+    service = comments_service()
+    if service is None or not hasattr(service, "latest_comments"):
+        return None
+    return service.latest_comments(user, provider_id, lang, campaign_id=campaign.id)
 
 
 def _band(view: ProviderScoreView) -> Band:

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from analysis.change import mean_change
 from survey_app.extensions import db
-from survey_app.models import RecipientCategory, Response
+from survey_app.comments.masking import mask
+from survey_app.models import Answer, RecipientCategory, Response
 from survey_app.models.scores import GroupScore, ProviderScore
 from survey_app.scores.compute import adjusted_funnel
 from survey_app.scores.read import latest_snapshot_id, provider_scores
@@ -265,6 +266,63 @@ def test_the_scorecard_warns_in_plain_words_about_small_samples(client, sign_in,
     margin = (low.raw.high - low.raw.low) / 2
     assert f"This score rests on {low.raw.nobs} responses; treat differences of less than ±{margin:.1f} points " \
            "as chance." in unescape(html)
+
+
+LATEST_COMMENTS = re.compile(r'<ol class="comment-list latest-comments">(.*?)</ol>', re.S)
+COMMENT_TEXT = re.compile(r'<p class="comment-text">(.*?)</p>', re.S)
+
+
+def scorecard_comments(html: str) -> list[str] | None:
+    """The comments listed on a scorecard, as read (tags dropped), or None when there is no list."""
+    found = LATEST_COMMENTS.search(html)
+    if found is None:
+        return None
+    return [unescape(re.sub(r"<[^>]+>", "", text)) for text in COMMENT_TEXT.findall(found.group(1))]
+
+
+def stored_comments(provider_id: int, campaign_id: int) -> list[str]:
+    return list(db.session.scalars(
+        select(Answer.text).join(Response, Response.id == Answer.response_id)
+        .where(Response.provider_id == provider_id, Response.campaign_id == campaign_id, Answer.text.is_not(None),
+               Answer.text != "")))
+
+
+def test_the_scorecard_lists_the_waves_newest_comments_masked(client, sign_in, world):
+    provider, (earlier, latest) = world.own, world.campaigns
+    savepoint = db.session.begin_nested()
+    try:
+        newest = Response(submission_key="scorecard-comment", campaign=latest, provider=provider,
+                          instrument_version_id=latest.instrument_version_id, language="ru", mode="web",
+                          submitted_on=latest.ends_on)
+        db.session.add(newest)
+        db.session.flush()
+        item = next(item for item in latest.instrument_version.items if item.name == "comment_improve")
+        db.session.add(Answer(response_id=newest.id, item_id=item.id, text="Позвоните мне: +7 701 234 56 78"))
+        db.session.flush()
+        sign_in("monitor")
+        listed = scorecard_comments(page(client, f"/staff/providers/{provider.id}?lang=en"))
+        assert listed and len(listed) <= 5
+        assert listed[0] == "Позвоните мне: [phone]"  # the newest first, the number masked
+        assert "+7 701 234 56 78" not in "".join(listed)
+        this_wave = {mask(text) for text in stored_comments(provider.id, latest.id)}
+        assert set(listed) <= this_wave
+        earlier_page = page(client, f"/staff/providers/{provider.id}?wave={earlier.id}&lang=en")
+        assert set(scorecard_comments(earlier_page) or []) <= {mask(text) for text in
+                                                               stored_comments(provider.id, earlier.id)}
+        assert "Позвоните мне" not in earlier_page
+    finally:
+        savepoint.rollback()
+
+
+def test_no_comment_of_a_small_provider_on_its_scorecard_below_administrator(client, sign_in, world):
+    wave = world.campaigns[1]
+    assert stored_comments(world.small.id, wave.id), "the world needs comments at the small provider"
+    sign_in("evaluator")
+    html = page(client, f"/staff/providers/{world.small.id}?lang=en")
+    assert scorecard_comments(html) is None and "No comments to show from this wave." in html
+    client.post("/staff/logout")
+    sign_in("admin")
+    assert scorecard_comments(page(client, f"/staff/providers/{world.small.id}?lang=en"))
 
 
 def test_charts_speak_the_readers_language(client, sign_in, world):
