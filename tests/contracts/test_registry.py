@@ -10,6 +10,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from survey_app.contracts.portfolio import portfolio
+from survey_app.contracts.registry import ContractFilters
 from survey_app.models import AuditEvent, Contract
 from survey_app.security import CONTENT_SECURITY_POLICY
 from tests.contracts.conftest import provider
@@ -100,6 +102,21 @@ def test_portfolio_draws_the_funnel_and_spending_with_tables(client, sign_in):
     assert 'data-target="funnel-chart"' in page and 'data-target="spending-kzt"' in page
     assert page.count('<details class="chart-table">') == 2
     assert "Verdicts per contract and indicator" in page
+
+
+def test_portfolio_charts_leave_out_contracts_under_five_responses_below_administrator(world, app):
+    tiny = world.contract("tiny")
+    with app.test_request_context("/?lang=en"):
+        for role, drawn in (("evaluator", False), ("monitor", False), ("admin", True)):
+            view = portfolio(world.user(role), ContractFilters(year=2026))
+            funnel = {row.contract.id for row in view.funnel_rows}
+            spending = {point.contract.id for points in view.spending.values() for point in points}
+            assert (tiny.id in funnel, tiny.id in spending) == (drawn, drawn), role
+            assert view.hidden_small == (0 if drawn else int(role != "monitor")), role
+        evaluator = portfolio(world.user("evaluator"), ContractFilters(year=2026))
+        assert evaluator.funnel is not None and tiny.provider.name not in set(evaluator.funnel.providers["provider"])
+        assert {row.contract.id for row in evaluator.funnel_rows} == {
+            world.contracts[key] for key in ("big", "few", "other")}
 
 
 def test_contract_created_with_documents_and_edited_with_a_reason(world, db, client, sign_in):

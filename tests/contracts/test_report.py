@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from survey_app.contracts import services
 from survey_app.contracts.indicators import STATUS_LABELS, Period, evaluate_one
 from survey_app.models.monitoring import CRITERIA
+from survey_app.staff.charts import level_text
 from tests.contracts.conftest import PERIOD
 
 YEAR = Period(*PERIOD)
@@ -59,6 +60,9 @@ def test_pdf_report_in_each_language(world, client, sign_in, assessed, no_networ
         assert _flat(_("Contract report: %(number)s", number=contract.number)) in text
         for heading in (_("Expert assessment"), _("Method in plain words"), _("The verdict rule")):
             assert _flat(heading) in text
+        # The chart (drawn as vector shapes): its title and its legend's words.
+        assert _flat(_("Values with their %(level)s interval against the targets", level=level_text(0.95))) in text
+        assert _flat(_("Target")) in text and _flat(_("Baseline")) in text
         for result in evaluation.results:
             assert _flat(result.indicator.name(language)) in text, result.indicator.code
         for status in {result.status for result in evaluation.results}:
