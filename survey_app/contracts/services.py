@@ -232,8 +232,11 @@ def indicator_library() -> list[IndicatorDefinition]:
     """Every indicator definition: the standard ones first (by kind), then the custom ones."""
     from survey_app.contracts.indicators import _kind_order
 
+    from survey_app.reference.data import INDICATORS, dimension_indicators
+
+    standard = {row[0] for row in (*INDICATORS, *dimension_indicators())}
     rows = db.session.scalars(select(IndicatorDefinition)).all()
-    return sorted(rows, key=lambda row: (row.kind in CUSTOM_KINDS, _kind_order(row.kind), row.code))
+    return sorted(rows, key=lambda row: (row.code not in standard, _kind_order(row.kind), row.code))
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,23 @@ def test_custom_item_indicator_equals_the_share_agreeing(world, db):
     assert (result.low, result.high) == pytest.approx((low, high), abs=1e-6)
 
 
+def test_the_librarys_choice_of_provider_is_the_share_agreeing_they_could_choose(world, db, client, sign_in):
+    """Issue #7.2 names "share who could choose their provider" among the standard indicators."""
+    indicator = world.indicator("could_choose_provider")
+    assert (indicator.kind, indicator.item_names, indicator.direction) == ("item_top2", "information_choice",
+                                                                           "higher")
+    assert all(indicator.name(language) and indicator.method(language) for language in ("kk", "ru", "uk", "en"))
+    contract = world.contract("big")
+    services.add_target(world.user("admin"), contract, indicator, YEAR, None, 60.0)
+    result = evaluate_one(world.user("admin"), contract, YEAR).result("could_choose_provider")
+    chosen = _answers(world, db, "big").query("item == 'information_choice'")["score"]
+    assert result.value == pytest.approx(100 * (chosen >= 4).mean())
+    sign_in("evaluator")
+    library = client.get("/staff/contracts/indicators/?lang=uk").get_data(as_text=True)
+    standard_part = library.split('id="indicator-complaints_per_100"', 1)[0]
+    assert 'id="indicator-could_choose_provider"' in standard_part  # listed with the standard ones
+
+
 # ------------------------------------------------------------------ the verdict rule at its edges
 
 def _set_target(world, key: str, code: str, target: float) -> None:

@@ -247,10 +247,10 @@ def test_the_import_template_lists_and_describes_the_columns(client, sign_in):
 
 def test_custom_indicator_needs_names_and_methods_in_all_four_languages(world, db, client, sign_in):
     sign_in("admin")
-    form = {"code": "could_choose_provider", "kind": "item_top2", "direction": "higher",
-            "items": ["information_choice"]}
-    for language, name in (("kk", "Қызмет көрсетушіні таңдау"), ("ru", "Выбор поставщика"),
-                           ("uk", "Вибір надавача"), ("en", "Could choose the provider")):
+    form = {"code": "takes_part_in_plan", "kind": "item_top2", "direction": "higher",
+            "items": ["information_plan"]}
+    for language, name in (("kk", "Жоспарлауға қатысу"), ("ru", "Участие в плане"),
+                           ("uk", "Участь у плані"), ("en", "Takes part in planning")):
         form[f"name_{language}"] = name
         form[f"method_{language}"] = f"{name}: 4–5"
     missing = dict(form, name_kk="", method_uk="")
@@ -258,8 +258,8 @@ def test_custom_indicator_needs_names_and_methods_in_all_four_languages(world, d
     assert client.post("/staff/contracts/indicators/new", data=dict(form, items=[])).status_code == 422
     assert client.post("/staff/contracts/indicators/new", data=dict(form, code="Bad Code")).status_code == 422
     assert client.post("/staff/contracts/indicators/new", data=form).status_code == 302
-    indicator = world.indicator("could_choose_provider")
-    assert (indicator.kind, indicator.unit, indicator.item_names) == ("item_top2", "percent", "information_choice")
+    indicator = world.indicator("takes_part_in_plan")
+    assert (indicator.kind, indicator.unit, indicator.item_names) == ("item_top2", "percent", "information_plan")
     assert client.post("/staff/contracts/indicators/new", data=form).status_code == 422  # the code is taken
     for language in ("kk", "uk"):
         page = client.get(f"/staff/contracts/indicators/?lang={language}").get_data(as_text=True)
@@ -267,4 +267,6 @@ def test_custom_indicator_needs_names_and_methods_in_all_four_languages(world, d
         assert world.indicator("complaints_per_100").method(language) in page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject == "indicator",
                                                        AuditEvent.subject_id == indicator.id))
-    assert event.action == "create" and ["code", None, "could_choose_provider"] in event.changes
+    assert event.action == "create" and ["code", None, "takes_part_in_plan"] in event.changes
+    taken = dict(form, code="could_choose_provider")  # a standard indicator of the library
+    assert client.post("/staff/contracts/indicators/new", data=taken).status_code == 422
