@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "code": _l("Code"),
     "kind": _l("Kind"),
     "items": _l("Items"),
+    "unit": _l("Unit"),
     "direction": _l("Direction"),
 }
 ACTION_LABELS = {"create": _l("Created"), "change": _l("Changed"), "delete": _l("Deleted")}

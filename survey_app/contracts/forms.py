@@ -279,14 +279,22 @@ for _criterion in CRITERIA:
 
 # ------------------------------------------------------------------ custom indicators
 
+# The units a figure entered by hand may have (the labels as in contracts.indicators.UNIT_LABELS).
+HAND_UNIT_LABELS = {"per_100": _l("per 100 recipients"), "percent": _l("per cent (0–100%)"), "count": _l("count")}
+
+
 class IndicatorForm(FlaskForm):
     code = StringField(_l("Code"), filters=[_stripped], validators=[
         InputRequired(_l("Write a code.")), Length(max=60)])
     kind = SelectField(_l("What is computed"), choices=[
         SelectChoice("item_top2", _l("Share of recipients who agree (4–5) with the chosen items, per cent")),
         SelectChoice("item_mean", _l("Mean answer to the chosen items, 1–5")),
+        SelectChoice("administrative", _l("A figure entered by hand for each period (for example staff turnover)")),
     ])
     items = MultiCheckboxField(_l("Items of the standard questionnaire"), validate_choice=True)
+    # Read only for a figure entered by hand (the items' kinds have their own unit).
+    unit = SelectField(_l("Unit of a figure entered by hand"), validate_choice=False, default="per_100", choices=[
+        SelectChoice(unit, label) for unit, label in HAND_UNIT_LABELS.items()])
     direction = SelectField(_l("Direction"), choices=[
         SelectChoice(direction, {"higher": _l("Higher is better"), "lower": _l("Lower is better")}[direction])
         for direction in DIRECTIONS])
@@ -295,8 +303,12 @@ class IndicatorForm(FlaskForm):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", field.data or ""):
             raise ValidationError(_("Use small Latin letters, digits and _ only, starting with a letter."))
 
+    def validate_unit(self, field):
+        if self.kind.data == "administrative" and field.data not in HAND_UNIT_LABELS:
+            raise ValidationError(_("Choose the unit."))
+
     def validate_items(self, field):
-        if not field.data:
+        if not field.data and self.kind.data != "administrative":
             raise ValidationError(_("Choose at least one item."))
 
     def names(self) -> dict[str, str]:

@@ -467,7 +467,7 @@ def new_indicator():
     if form.validate_on_submit():
         try:
             row = services.create_indicator(current_user, form.code.data, form.kind.data, form.items.data,
-                                            form.direction.data, form.names(), form.methods())
+                                            form.direction.data, form.names(), form.methods(), unit=form.unit.data)
         except services.ChangeRefused as refusal:
             _refused(form, refusal, "code")
         else:

@@ -225,7 +225,8 @@ def save_assessment(actor: User, contract: Contract, period: Period, given: Asse
 # ------------------------------------------------------------------ the indicator library
 
 STANDARD_INSTRUMENT_CODE = "sapa_core"
-CUSTOM_KINDS = ("item_top2", "item_mean")
+CUSTOM_KINDS = ("item_top2", "item_mean", "administrative")
+HAND_UNITS = ("per_100", "percent", "count")
 
 
 def indicator_library() -> list[IndicatorDefinition]:
@@ -264,21 +265,29 @@ def standard_items(language: str) -> list[StandardItem]:
 
 
 def create_indicator(actor: User, code: str, kind: str, item_names: list[str], direction: str,
-                     names: dict[str, str], methods: dict[str, str]) -> IndicatorDefinition:
-    """A custom indicator built from items of the standard questionnaire (names and methods in 4 languages)."""
+                     names: dict[str, str], methods: dict[str, str], unit: str | None = None) -> IndicatorDefinition:
+    """A custom indicator (names and methods in 4 languages): built from items of the standard questionnaire,
+    or an administrative figure entered by hand per period in ``unit`` (audited like complaints per 100)."""
     if kind not in CUSTOM_KINDS:
-        raise ValueError("A custom indicator is an item share or an item mean.")
+        raise ValueError("A custom indicator is an item share, an item mean or a figure entered by hand.")
+    if kind == "administrative":
+        if unit not in HAND_UNITS:
+            raise ValueError(f"A figure entered by hand is in one of {', '.join(HAND_UNITS)}.")
+        item_names = []
+    else:
+        unit = "percent" if kind == "item_top2" else "mean"
+        if not item_names:
+            raise ValueError("An indicator from items needs at least one item.")
     if db.session.scalar(select(IndicatorDefinition.id).where(IndicatorDefinition.code == code)) is not None:
         raise ChangeRefused("code_taken")
-    row = IndicatorDefinition(code=code, kind=kind, direction=direction,
-                              unit="percent" if kind == "item_top2" else "mean", dimension_code=None,
-                              item_names=" ".join(item_names))
+    row = IndicatorDefinition(code=code, kind=kind, direction=direction, unit=unit, dimension_code=None,
+                              item_names=" ".join(item_names) or None)
     row.set_names(names)
     for language, text in methods.items():
         setattr(row, f"method_{language}", text)
     db.session.add(row)
     db.session.flush()
-    values = {"code": code, "kind": kind, "items": row.item_names, "direction": direction,
+    values = {"code": code, "kind": kind, "items": row.item_names, "unit": unit, "direction": direction,
               **{f"name_{language}": text for language, text in names.items()},
               **{f"method_{language}": text for language, text in methods.items()}}
     record(actor, "create", "indicator", subject_id=row.id, indicator=row, changes=differences({}, values))

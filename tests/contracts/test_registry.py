@@ -10,11 +10,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from survey_app.contracts.indicators import Period, evaluate_one
 from survey_app.contracts.portfolio import portfolio
 from survey_app.contracts.registry import ContractFilters
 from survey_app.models import AuditEvent, Contract
 from survey_app.security import CONTENT_SECURITY_POLICY
-from tests.contracts.conftest import provider
+from tests.contracts.conftest import PERIOD, provider
 
 NUMBER = re.compile(r"T-2026/\d{3}")
 
@@ -270,3 +271,38 @@ def test_custom_indicator_needs_names_and_methods_in_all_four_languages(world, d
     assert event.action == "create" and ["code", None, "takes_part_in_plan"] in event.changes
     taken = dict(form, code="could_choose_provider")  # a standard indicator of the library
     assert client.post("/staff/contracts/indicators/new", data=taken).status_code == 422
+
+
+def test_a_custom_figure_entered_by_hand_gets_a_unit_figures_a_verdict_and_an_audit_trail(world, db, client,
+                                                                                          sign_in):
+    """Issue #7.2: complaints per 100 "and other administrative figures entered by hand (with an audit trail)"."""
+    sign_in("admin")
+    form = {"code": "staff_turnover", "kind": "administrative", "direction": "lower", "unit": "percent"}
+    for language, name in (("kk", "Кадрлардың тұрақсыздығы"), ("ru", "Текучесть кадров"),
+                           ("uk", "Плинність кадрів"), ("en", "Staff turnover")):
+        form[f"name_{language}"] = name
+        form[f"method_{language}"] = f"{name}: %"
+    assert client.post("/staff/contracts/indicators/new", data=dict(form, kind="item_top2")).status_code == 422
+    assert client.post("/staff/contracts/indicators/new", data=dict(form, unit="mean")).status_code == 422
+    assert client.post("/staff/contracts/indicators/new", data=form).status_code == 302  # no items needed
+    turnover = world.indicator("staff_turnover")
+    assert (turnover.kind, turnover.unit, turnover.direction, turnover.item_names) == (
+        "administrative", "percent", "lower", None)
+
+    contract_id = world.contracts["big"]
+    target = {"indicator": turnover.id, "period_start": PERIOD[0].isoformat(), "period_end": PERIOD[1].isoformat(),
+              "baseline": "", "target": "15"}
+    assert client.post(f"/staff/contracts/{contract_id}/targets/new", data=target).status_code == 302
+    new_figure = client.get(f"/staff/contracts/{contract_id}/figures/new?lang=en").get_data(as_text=True)
+    assert f'<option value="{turnover.id}">Staff turnover</option>' in new_figure
+    figure = {"indicator": turnover.id, "period_start": PERIOD[0].isoformat(), "period_end": PERIOD[1].isoformat(),
+              "value": "12,5"}
+    assert client.post(f"/staff/contracts/{contract_id}/figures/new", data=figure).status_code == 302
+    with client.application.test_request_context("/?lang=en"):
+        result = evaluate_one(world.user("evaluator"), world.contract("big"), Period(*PERIOD)).result("staff_turnover")
+    assert (result.value, result.status, result.nobs) == (12.5, "achieved", None)
+    page = client.get(f"/staff/contracts/{contract_id}?lang=en").get_data(as_text=True)
+    assert "Staff turnover" in page and "12.5%" in page
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.subject == "administrative_figure",
+                                                        AuditEvent.indicator_id == turnover.id)).one()
+    assert event.action == "create" and event.changes == [["value", None, "12.5"]]
