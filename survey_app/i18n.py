@@ -82,6 +82,21 @@ class ReplacingFormDataParser(FormDataParser):
 class SapaRequest(Request):
     form_data_parser_class = ReplacingFormDataParser
 
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        """Every file part's stream is remembered and closed with the request: Werkzeug closes only the
+        files it returns, not those of a part cut short by the end of the body, nor the parts without a
+        name dropped above (each would stay an open temporary file until collected)."""
+        stream = super()._get_file_stream(total_content_length, content_type, filename, content_length)
+        self.__dict__.setdefault("_upload_streams", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            for stream in self.__dict__.pop("_upload_streams", ()):
+                stream.close()
+
 
 def init_app(app: Flask) -> None:
     app.request_class = SapaRequest
