@@ -63,6 +63,8 @@ def _measure_rows(campaign_id: int, wave: pd.DataFrame, measure: str, providers:
     table = raw[["nobs", "mean", "sd", "ci_low", "ci_high"]].copy()
     if adjusted is not None:
         table = table.join(adjusted, how="left")
+    else:  # no case-mix model could be fitted (too few respondents): raw scores only, nothing adjusted
+        table = table.assign(adjusted=np.nan, adjusted_se=np.nan, adjusted_low=np.nan, adjusted_high=np.nan)
     table = table.join(_shrunken(table), how="left")
     table = table.join(_flags(answered, measure, table), how="left")
     table = table.join(_comparison(table), how="left")
