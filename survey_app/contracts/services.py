@@ -232,7 +232,6 @@ HAND_UNITS = ("per_100", "percent", "count")
 def indicator_library() -> list[IndicatorDefinition]:
     """Every indicator definition: the standard ones first (by kind), then the custom ones."""
     from survey_app.contracts.indicators import _kind_order
-
     from survey_app.reference.data import INDICATORS, dimension_indicators
 
     standard = {row[0] for row in (*INDICATORS, *dimension_indicators())}

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from analysis.change import mean_change
-from survey_app.extensions import db
 from survey_app.comments.masking import mask
+from survey_app.extensions import db
 from survey_app.models import Answer, RecipientCategory, Response
 from survey_app.models.scores import GroupScore, ProviderScore
 from survey_app.scores.compute import adjusted_funnel
