@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
     FieldList,
     Form,
@@ -165,6 +166,12 @@ class FilterForm(FlaskForm):
 
 class DocumentForm(Form):
     """One referenced document; a row left empty is ignored."""
+
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages ("Not a valid choice.") in the page's language, as in a FlaskForm: a
+            sub-form of a ``FormField`` is a plain ``Form``, which would give them in English."""
+            return wtforms_translations
 
     kind = SelectField(_l("Kind of document"), choices=[
         SelectChoice(kind, DOCUMENT_LABELS[kind]) for kind in DOCUMENT_KINDS])

@@ -148,6 +148,17 @@ def test_contract_created_with_documents_and_edited_with_a_reason(world, db, cli
     assert ["documents", "contract ДГ-7 2026-01-20", "contract ДГ-7/1 2026-01-20"] in event.changes
 
 
+@pytest.mark.parametrize(("language", "message"), [("kk", "Жарамды таңдау емес."), ("ru", "Неверный вариант."),
+                                                 ("uk", "Недійсний варіант."), ("en", "Not a valid choice.")])
+def test_a_document_of_an_unknown_kind_is_refused_in_the_page_language(client, sign_in, language, message):
+    """The documents are a sub-form (a plain WTForms ``Form``): its built-in messages were English on every page
+    (found by tests/proof)."""
+    sign_in("evaluator")
+    refused = client.post(f"/staff/contracts/new?lang={language}", data={"documents-0-kind": "letter"})
+    assert refused.status_code == 422
+    assert f'<p class="error-message" id="documents-0-kind-error">{message}</p>' in refused.get_data(as_text=True)
+
+
 # ------------------------------------------------------------------ import
 
 HEADER = ["number", "title", "funder_code", "provider_code", "region_code", "standard_code", "starts_on", "ends_on",
