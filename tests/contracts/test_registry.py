@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from survey_app.contracts.indicators import Period, evaluate_one
 from survey_app.contracts.portfolio import portfolio
 from survey_app.contracts.registry import ContractFilters
-from survey_app.models import AuditEvent, Contract
+from survey_app.models import AuditEvent, Contract, Funder
 from survey_app.security import CONTENT_SECURITY_POLICY
 from tests.contracts.conftest import PERIOD, provider
 
@@ -118,6 +118,24 @@ def test_portfolio_charts_leave_out_contracts_under_five_responses_below_adminis
         assert evaluator.funnel is not None and tiny.provider.name not in set(evaluator.funnel.providers["provider"])
         assert {row.contract.id for row in evaluator.funnel_rows} == {
             world.contracts[key] for key in ("big", "few", "other")}
+
+
+def test_the_registry_and_the_portfolio_for_one_funder_or_one_region(world, db, client, sign_in):
+    """Issue #7.4: "Portfolio view for a funder or region"."""
+    ministry = Funder(code="test-ministry", kind="ministry", country="KZ")
+    ministry.set_names({"kk": "Министрлік", "ru": "Министерство", "uk": "Міністерство", "en": "Ministry"})
+    db.session.add(ministry)
+    world.contract("other").funder = ministry
+    db.session.flush()
+    numbers = {key: world.contract(key).number for key in world.contracts}
+    region = world.contract("big").region.code
+    sign_in("evaluator")
+    for query, expected in ((f"funder={ministry.code}", {"other"}), ("funder=test-akimat", {"big", "few", "tiny"}),
+                            (f"region={region}", {"big"})):
+        listed = _numbers(client.get(f"/staff/contracts/?{query}").get_data(as_text=True))
+        assert listed == {numbers[key] for key in expected}, query
+        matrix = client.get(f"/staff/contracts/portfolio?year=2026&{query}&lang=en").get_data(as_text=True)
+        assert _numbers(matrix) == {numbers[key] for key in expected}, query
 
 
 def test_contract_created_with_documents_and_edited_with_a_reason(world, db, client, sign_in):
