@@ -185,12 +185,15 @@ class CommentPage:
     minimum: int = 5
 
 
-def _responses_per_provider():
-    return (
-        select(Response.campaign_id, Response.provider_id, func.count().label("responses"))
-        .group_by(Response.campaign_id, Response.provider_id)
-        .subquery()
-    )
+def _responses_per_provider(filters: CommentFilters):
+    """Responses per campaign and provider, only of the campaign or provider chosen (a scorecard counts one
+    provider's responses, not every response there is)."""
+    query = select(Response.campaign_id, Response.provider_id, func.count().label("responses"))
+    if filters.campaign_id is not None:
+        query = query.where(Response.campaign_id == filters.campaign_id)
+    if filters.provider_id is not None:
+        query = query.where(Response.provider_id == filters.provider_id)
+    return query.group_by(Response.campaign_id, Response.provider_id).subquery()
 
 
 def _like_any(column, search: str):
@@ -238,7 +241,7 @@ def _comment_query(user: User, filters: CommentFilters, *columns, shown: bool = 
         .where(*_comment_conditions(user, filters))
     )
     if not sees_small_numbers(user) or not shown:
-        counts = _responses_per_provider()
+        counts = _responses_per_provider(filters)
         query = query.join(counts, and_(counts.c.campaign_id == Response.campaign_id,
                                         counts.c.provider_id == Response.provider_id))
         enough = counts.c.responses >= minimum_responses()

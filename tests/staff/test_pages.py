@@ -402,6 +402,28 @@ def test_safeguarding_alerts_come_from_the_comments_service_when_it_exists(clien
     assert "A comment needs a safeguarding follow-up." in scorecard
 
 
+# ------------------------------------------------------------------ built from the snapshot
+
+
+def test_no_staff_page_reads_every_response(client, sign_in, world, monkeypatch):
+    """Issue #6.9: pages come from SQL aggregates and the stored snapshot, never from every response per request
+    (the respondent frame is what a refresh reads)."""
+    from survey_app.scores import compute, frames, refresh
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a page read every response")
+
+    for module, name in ((frames, "respondent_frame"), (refresh, "respondent_frame"), (refresh, "refresh_scores"),
+                         (compute, "provider_rows"), (compute, "group_rows")):
+        monkeypatch.setattr(module, name, refuse)
+    sign_in("evaluator")
+    wave = world.campaigns[1].id
+    for url in ("/staff/", f"/staff/providers/{world.own.id}", f"/staff/providers/{world.own.id}?wave={wave}",
+                "/staff/providers", "/staff/providers.csv", "/staff/categories", "/api/v1/providers",
+                f"/api/v1/providers/{world.own.id}", "/api/v1/groups?lens=category"):
+        assert client.get(url).status_code == 200, url
+
+
 # ------------------------------------------------------------------ in a real browser
 
 
