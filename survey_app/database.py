@@ -1,4 +1,5 @@
-"""Database behaviour shared by every request: SQLite pragmas and one commit per request."""
+"""Database behaviour shared by every request: SQLite pragmas, one commit per request, and ids in paths that
+a database can hold."""
 
 from __future__ import annotations
 
@@ -7,10 +8,21 @@ import sqlite3
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from survey_app.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# The largest whole number both databases store (SQLite's integer, PostgreSQL's BIGINT).
+MAX_INTEGER = 2**63 - 1
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:…>`` in every route: a number beyond ``MAX_INTEGER`` names no row, so the path matches nothing
+    (404). Looked up, SQLite refuses it (OverflowError: a server error on every page with an id)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INTEGER, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 @event.listens_for(Engine, "connect")
@@ -41,6 +53,8 @@ def _sqlite_begin(connection) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInteger  # before the blueprints' routes are added
+
     @app.after_request
     def commit_once(response):
         """Services flush; the request commits once at its end, and only when it succeeded."""
