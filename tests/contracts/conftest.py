@@ -126,10 +126,10 @@ def _build(connection) -> ContractWorld:
     return world
 
 
-@pytest.fixture(scope="module")
-def world(app):
-    """The world in one outer transaction for the module; the module's tests run in its app context."""
-    with app.app_context():
+def world_in(application):
+    """The world built in ``application``'s database in one outer transaction, rolled back at the end; the
+    tests run in the application's context."""
+    with application.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
@@ -146,6 +146,12 @@ def world(app):
             connection.close()
             _db.session = original
             clear_cache()
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """The world in one outer transaction for the module; the module's tests run in its app context."""
+    yield from world_in(app)
 
 
 @pytest.fixture(autouse=True)
