@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from survey_app.comments.alerts import raise_safeguarding_alerts
+from survey_app.comments.alerts import raise_safeguarding_alerts, word_list
 from survey_app.extensions import db
 from survey_app.instruments.runtime import NOT_APPLICABLE, CompiledInstrument, Question, compiled_instrument
 from survey_app.models import Answer, CampaignProvider, RecipientCategory, Response
 from survey_app.responses.validation import MAX_TEXT_ANSWER
 
-PROFILE_COLUMNS = ("age_band", "sex", "recipient_category_id", "self_rated_health", "assistance")
+PROFILE_COLUMNS = ("age_band", "sex", "recipient_category", "self_rated_health", "assistance")
 
 
 def context_values(participant: CampaignProvider) -> dict[str, str]:
@@ -38,19 +39,15 @@ def shown_questions(instrument: CompiledInstrument, values: dict) -> list[Questi
 
 
 def profile_columns(instrument: CompiledInstrument, values: dict, answers: dict) -> dict:
-    """The respondent profile for the response row (never stored as answers)."""
+    """The respondent profile for the response row (never stored as answers); the recipient category
+    as its code, which the insert turns into the category's id."""
     profile: dict[str, object] = dict.fromkeys(PROFILE_COLUMNS)
     for question in shown_questions(instrument, values):
         field = question.profile_field
         value = answers.get(question.name)
         if not field or value in (None, NOT_APPLICABLE):
             continue
-        if field == "recipient_category":
-            with db.session.no_autoflush:
-                profile["recipient_category_id"] = db.session.scalar(
-                    select(RecipientCategory.id).where(RecipientCategory.code == value)
-                )
-        elif field == "self_rated_health":
+        if field == "self_rated_health":
             option = question.option(value)
             profile["self_rated_health"] = option.score if option else None
         else:
@@ -95,11 +92,13 @@ class PreparedResponse:
     paper_batch: str | None = None
 
 
-def store_responses(prepared: list[PreparedResponse]) -> list[int]:
+def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False) -> list[int]:
     """Insert responses and their answers (one statement each, whatever their number); their ids.
 
     A submission key already taken raises ``IntegrityError`` at the insert: callers that may retry
-    wrap this in a savepoint and treat that as "already stored".
+    wrap this in a savepoint and treat that as "already stored". With ``skip_stored`` a taken key is
+    left out instead (``ON CONFLICT DO NOTHING``, no savepoint needed) and only the ids of the
+    responses stored now are returned.
     """
     if not prepared:
         return []
@@ -120,18 +119,41 @@ def store_responses(prepared: list[PreparedResponse]) -> list[int]:
             **profile_columns(instrument, values, item.answers),
         })
         parts.append((instrument, values, item.answers))
-    # A plain executemany, then the ids by submission key: RETURNING with many rows is slow on SQLite.
-    db.session.execute(insert(Response.__table__), rows)
-    keys = [row["submission_key"] for row in rows]
-    id_of: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        id_of.update((key, response_id) for key, response_id in db.session.execute(
-            select(Response.submission_key, Response.id).where(Response.submission_key.in_(keys[start:start + 500]))
-        ))
-    ids = [id_of[key] for key in keys]
-    rows_of_answers = [row for (instrument, values, answers), response_id in zip(parts, ids, strict=True)
+    # One statement for any number of responses; the category's id is looked up inside it.
+    category_id = (select(RecipientCategory.id).where(RecipientCategory.code == bindparam("recipient_category"))
+                   .scalar_subquery())
+    statement = _response_insert(skip_stored).values(recipient_category_id=category_id)
+    id_of = dict(db.session.execute(statement.returning(Response.submission_key, Response.id), rows).all())
+    stored = [(part, id_of[row["submission_key"]]) for part, row in zip(parts, rows, strict=True)
+              if row["submission_key"] in id_of]
+    rows_of_answers = [row for (instrument, values, answers), response_id in stored
                        for row in answer_rows(instrument, values, answers, response_id)]
     if rows_of_answers:
-        db.session.execute(insert(Answer.__table__), rows_of_answers)
-    raise_safeguarding_alerts(ids)  # comments that may reveal abuse: their alerts, in the same transaction
-    return ids
+        _insert_answers(rows_of_answers)
+    # Comments that may reveal abuse: their alerts, in the same transaction. Only a response with a comment
+    # the word list matches can raise one, so only those are read back.
+    words = word_list()
+    raise_safeguarding_alerts(sorted({row["response_id"] for row in rows_of_answers if words.matches(row["text"])}))
+    return [response_id for _part, response_id in stored]
+
+
+ANSWER_COLUMNS = ("response_id", "item_id", "choice", "score", "number", "text")
+# PostgreSQL: every answer of a batch in one statement over arrays, instead of one statement per row.
+_ANSWERS_FROM_ARRAYS = insert(Answer.__table__).from_select(ANSWER_COLUMNS, select(*func.unnest(
+    *(bindparam(name, type_=postgresql.ARRAY(Answer.__table__.c[name].type)) for name in ANSWER_COLUMNS)
+).table_valued(*ANSWER_COLUMNS).render_derived(name="given").c))
+
+
+def _insert_answers(rows: list[dict]) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_ANSWERS_FROM_ARRAYS, {name: [row[name] for row in rows] for name in ANSWER_COLUMNS})
+    else:
+        db.session.execute(insert(Answer.__table__), rows)
+
+
+def _response_insert(skip_stored: bool):
+    table = Response.__table__
+    if not skip_stored:
+        return insert(table)
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.submission_key])

@@ -13,12 +13,13 @@ import re
 from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
+from survey_app.campaigns.codes import normalise_code
 from survey_app.extensions import csrf, db
 from survey_app.instruments.runtime import compiled_instrument
-from survey_app.models import Response
+from survey_app.models import Campaign, CampaignProvider, Provider
 from survey_app.models.base import today
 from survey_app.responses.store import PreparedResponse, context_values, store_responses
 from survey_app.responses.validation import check_answers, read_answers
@@ -57,6 +58,7 @@ def _submit(link_code: str, payload, language: str):
     if mode not in SUBMISSION_MODES:
         return _problem(400, _("The mode must be web or kiosk."))
     try:
+        _held = _load_participant(link_code)  # kept: the session forgets objects nothing refers to
         participant = participant_by_link(link_code)
     except SurveyUnavailable as problem:
         status = 404 if problem.reason == "unknown_link" else 410
@@ -74,12 +76,26 @@ def _submit(link_code: str, payload, language: str):
     if problems:
         return _problem(422, _("Some answers cannot be stored. Nothing was saved."),
                         errors=[{"question": p.question, "message": p.message} for p in problems])
-    try:
-        with db.session.begin_nested():
-            store_responses([PreparedResponse(participant=participant, answers=answers, language=language,
-                                              mode=mode, submitted_on=today(), submission_key=key)])
-    except IntegrityError:
-        if db.session.scalar(select(Response.id).where(Response.submission_key == key)) is None:
-            raise
+    stored = store_responses([PreparedResponse(participant=participant, answers=answers, language=language,
+                                               mode=mode, submitted_on=today(), submission_key=key)],
+                             skip_stored=True)
+    if not stored:  # the key was taken: this questionnaire was stored before (a retry)
         return {"status": "already_stored"}, 200
     return {"status": "stored"}, 201
+
+
+# Built once: building a statement with loader options costs more than running it.
+_PARTICIPANT_WITH_CONTEXT = (
+    select(CampaignProvider)
+    .where(CampaignProvider.link_code == bindparam("link_code"))
+    .options(joinedload(CampaignProvider.campaign).joinedload(Campaign.instrument_version),
+             joinedload(CampaignProvider.provider).joinedload(Provider.standards))
+)
+
+
+def _load_participant(link_code: str) -> CampaignProvider | None:
+    """The participant behind the link with all a submission reads from it (campaign, instrument
+    version, provider and its standards) in one query instead of one lazy load each;
+    ``participant_by_link`` then applies the survey's rules to it from the session."""
+    return db.session.scalars(_PARTICIPANT_WITH_CONTEXT,
+                              {"link_code": normalise_code(link_code)[:16]}).unique().one_or_none()
