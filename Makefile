@@ -62,5 +62,14 @@ lint: install-test
 bench: install-test translations
 	$(BIN)/python benchmarks/bench_analysis.py
 
+## Full JSON submissions under load (gunicorn, 2 workers, durable PostgreSQL, wrk) against a bare one-row insert.
+.PHONY: bench-load bench-faults
+bench-load: install-test translations
+	$(BIN)/python benchmarks/bench_submit.py
+
+## A worker SIGKILLed every 10 s and PostgreSQL restarted during load; nothing lost, nothing duplicated.
+bench-faults: install-test translations
+	$(BIN)/python benchmarks/bench_faults.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
