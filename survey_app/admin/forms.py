@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from survey_app.admin.services import providers_by_code, split_codes
 from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
 from survey_app.auth.services import OWN_ORGANISATION_ROLES
+from survey_app.forms import BrowserForm
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.models import Provider, User
 from survey_app.models.users import ROLES
@@ -50,7 +50,7 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class AccountForm(FlaskForm):
+class AccountForm(BrowserForm):
     """An account's details, role and scope. ``acting`` is the administrator (providers are looked up
     within what they may see)."""
 
@@ -105,12 +105,12 @@ class NewAccountForm(AccountForm):
     submit = SubmitField(_l("Create account"))
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(BrowserForm):
     password = PasswordField(_l("New password"), validators=[
         Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200,
                            message=_l("The password must have at least %(min)d characters."))])
     submit = SubmitField(_l("Set new password"))
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(BrowserForm):
     submit = SubmitField(_l("Unlock"))

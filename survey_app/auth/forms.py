@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
+from survey_app.forms import BrowserForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BrowserForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
                                                          Length(max=200)])
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BrowserForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Enter your current password."))])
     new = PasswordField(
         _l("New password"),

@@ -7,16 +7,16 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from survey_app.forms import BrowserForm
 from survey_app.models import Campaign
 
 MAX_CODES_PER_ISSUE = 500
 
 
-class IssueCodesForm(FlaskForm):
+class IssueCodesForm(BrowserForm):
     count = IntegerField(
         _l("How many codes"),
         validators=[

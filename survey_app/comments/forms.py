@@ -6,13 +6,13 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey_app.access import sees_safeguarding
 from survey_app.comments.services import CommentFilters, campaign_choices, provider_choices, question_choices
+from survey_app.forms import BrowserForm
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.models import User
 from survey_app.models.safeguarding import MAX_NOTE_LENGTH
@@ -31,7 +31,7 @@ class ChoiceField(SelectField):
             raise ValidationError(_("Choose one of the options shown."))
 
 
-class CommentFilterForm(FlaskForm):
+class CommentFilterForm(BrowserForm):
     class Meta:
         csrf = False  # a GET form
 
@@ -74,7 +74,7 @@ class CommentFilterForm(FlaskForm):
         )
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(BrowserForm):
     note = TextAreaField(_l("What was done"), validators=[
         DataRequired(_l("Write what was done, or why no follow-up is needed.")),
         Length(max=MAX_NOTE_LENGTH, message=_l("Write at most %(max)d characters.")),

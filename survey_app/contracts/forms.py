@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
@@ -28,6 +27,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.contracts.registry import DOCUMENT_LABELS
+from survey_app.forms import BrowserForm
 from survey_app.models.base import LANGUAGES
 from survey_app.models.contracts import CURRENCIES, DIRECTIONS, DOCUMENT_KINDS
 from survey_app.models.monitoring import CRITERIA, SCORE_MAX, SCORE_MIN
@@ -141,7 +141,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 # ------------------------------------------------------------------ filters
 
-class FilterForm(FlaskForm):
+class FilterForm(BrowserForm):
     class Meta:
         csrf = False  # a GET form: filtering changes nothing
 
@@ -193,7 +193,7 @@ class DocumentForm(Form):
         return not self.number.data and not self.dated.data
 
 
-class ContractForm(FlaskForm):
+class ContractForm(BrowserForm):
     number = StringField(_l("Contract number"), filters=[_stripped], validators=[
         InputRequired(_l("Write the contract number.")), Length(max=60)])
     title = StringField(_l("Title"), filters=[_stripped], validators=[
@@ -219,7 +219,7 @@ class ContractForm(FlaskForm):
 
 # ------------------------------------------------------------------ targets, figures, deletions
 
-class TargetValuesForm(FlaskForm):
+class TargetValuesForm(BrowserForm):
     """A target's baseline and target (its indicator and period identify it and do not change)."""
 
     baseline = NumberInput(_l("Baseline"), validators=[Optional()])
@@ -237,7 +237,7 @@ class TargetForm(TargetValuesForm):
             raise ValidationError(_("The period ends before it starts."))
 
 
-class FigureValueForm(FlaskForm):
+class FigureValueForm(BrowserForm):
     """A figure's value (its indicator and period identify it and do not change)."""
 
     value = NumberInput(_l("Value"), minimum=0, validators=[InputRequired(_l("Write the value."))])
@@ -254,14 +254,14 @@ class FigureForm(FigureValueForm):
             raise ValidationError(_("The period ends before it starts."))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BrowserForm):
     reason = TextAreaField(_l("Reason for deleting"), filters=[_stripped], validators=[
         InputRequired(_l("Write the reason for deleting: it is kept in the audit trail.")), Length(max=2000)])
 
 
 # ------------------------------------------------------------------ expert assessment
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(BrowserForm):
     reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
 
     def criterion_fields(self):
@@ -290,7 +290,7 @@ for _criterion in CRITERIA:
 HAND_UNIT_LABELS = {"per_100": _l("per 100 recipients"), "percent": _l("per cent (0–100%)"), "count": _l("count")}
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(BrowserForm):
     code = StringField(_l("Code"), filters=[_stripped], validators=[
         InputRequired(_l("Write a code.")), Length(max=60)])
     kind = SelectField(_l("What is computed"), choices=[
@@ -339,7 +339,7 @@ for _language in LANGUAGES:
 
 # ------------------------------------------------------------------ import
 
-class ImportForm(FlaskForm):
+class ImportForm(BrowserForm):
     file = FileField(_l("File (XLSX or CSV)"))
     # After a dry run the same file travels back with the import button (the web tier keeps nothing).
     content = HiddenField()

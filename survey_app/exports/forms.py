@@ -7,7 +7,6 @@ from datetime import date, datetime
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -19,6 +18,7 @@ from survey_app.exports.services import (
     provider_choices,
     region_choices,
 )
+from survey_app.forms import BrowserForm
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.models import User
 
@@ -58,7 +58,7 @@ class DateInput(StringField):
             raise ValidationError(_("Enter a date as year-month-day, for example 2026-03-31.")) from None
 
 
-class ExportForm(FlaskForm):
+class ExportForm(BrowserForm):
     class Meta:
         csrf = False  # a GET form: downloading changes nothing
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SubmitField
 from wtforms.validators import StopValidation
+
+from survey_app.forms import BrowserForm
 
 #: An XLSForm or a translators' workbook is a few hundred kilobytes; 5 MB leaves room for pictures.
 MAX_WORKBOOK_MB = 5
@@ -36,7 +37,7 @@ def _workbook_field(label, description):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BrowserForm):
     workbook = _workbook_field(
         _l("XLSForm workbook"),
         _l("An .xlsx file with the sheets survey, choices, settings and dimensions, up to %(limit)s MB.",
@@ -45,7 +46,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check and import as a draft"))
 
 
-class TranslationUploadForm(FlaskForm):
+class TranslationUploadForm(BrowserForm):
     workbook = _workbook_field(
         _l("Translated texts"),
         _l("The workbook downloaded above, with the language columns filled in (.xlsx, up to %(limit)s MB).",
@@ -54,7 +55,7 @@ class TranslationUploadForm(FlaskForm):
     submit = SubmitField(_l("Upload the translations"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(BrowserForm):
     submit = SubmitField(_l("Publish this version"))
 
 

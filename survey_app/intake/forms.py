@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from survey_app.forms import BrowserForm
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.instruments.runtime import Question
 from survey_app.models.base import LANGUAGES
@@ -22,7 +22,7 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
 
-class BatchForm(FlaskForm):
+class BatchForm(BrowserForm):
     provider = SelectField(_l("Provider"), coerce=int, validators=[InputRequired(_l("Choose the provider."))])
     number = StringField(_l("Batch number"), validators=[
         InputRequired(_l("Write the batch number, as written on the bundle.")),
@@ -53,7 +53,7 @@ class SerialField(StringField):
             raise ValidationError(_l("The form number is a whole number from 1 to %(max)s.", max=MAX_SERIAL))
 
 
-class KeyingForm(FlaskForm):
+class KeyingForm(BrowserForm):
     serial = SerialField(_l("Form number"))
     language = SelectField(_l("Language of the paper form"), choices=language_choices(),
                            validators=[InputRequired()])
@@ -74,7 +74,7 @@ def keying_form(questions: list[Question], formdata=None, **data) -> KeyingForm:
         formdata=None, data=data)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BrowserForm):
     provider = SelectField(_l("Provider"), coerce=int, validators=[Optional()])
     language = SelectField(_l("Language of the questionnaires"), choices=language_choices(),
                            validators=[InputRequired()])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey_app.forms import BrowserForm
 from survey_app.instruments.runtime import CompiledInstrument, Question
 from survey_app.responses.validation import MAX_TEXT_ANSWER, UNREADABLE
 
@@ -71,10 +71,10 @@ class TextQuestion(TextAreaField):
 
 
 def page_form(instrument: CompiledInstrument, questions: list[Question], language: str, proxy: bool,
-              answers: dict, formdata=None) -> FlaskForm:
+              answers: dict, formdata=None) -> BrowserForm:
     """The form for one page, filled with the answers kept so far."""
 
-    class PageForm(FlaskForm):
+    class PageForm(BrowserForm):
         pass
 
     for question in questions:
@@ -109,7 +109,7 @@ def unknown_fields(formdata, questions: list[Question]) -> set[str]:
     return {name for name in formdata.keys() if name not in known}
 
 
-def check_page(form: FlaskForm, instrument: CompiledInstrument, questions: list[Question], language: str,
+def check_page(form: BrowserForm, instrument: CompiledInstrument, questions: list[Question], language: str,
                values: dict) -> bool:
     """Required questions and the instrument's constraints, with its own messages where it has them."""
     valid = True
@@ -136,7 +136,7 @@ def check_page(form: FlaskForm, instrument: CompiledInstrument, questions: list[
     return valid
 
 
-def answers_from(form: FlaskForm, questions: list[Question]) -> dict[str, object]:
+def answers_from(form: BrowserForm, questions: list[Question]) -> dict[str, object]:
     """The page's answers as kept in the draft (fields with errors are not kept)."""
     answers = {}
     for question in questions:

@@ -3,6 +3,7 @@ sign-in, CSRF, sign-out, password changes, deactivated accounts, and no redirect
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -48,6 +49,20 @@ def test_wrong_password_is_refused_and_counted(client, db, account):
 def test_unknown_address_gets_the_same_answer(client, account):
     answer = sign_in(client, "nobody@auth.test", lang="en")
     assert "The e-mail address or the password is wrong." in text(answer)
+
+
+@pytest.mark.parametrize("body", [
+    {"json": {"email": 5, "password": ["a", "b"]}},
+    {"json": [1, 2]},
+    {"data": {"email": (io.BytesIO(b"a@b.c"), "email.txt"), "password": (io.BytesIO(b"x"), "password.txt")}},
+], ids=["JSON object", "JSON list", "files"])
+def test_a_form_reads_only_form_fields(client, account, body):
+    """Flask-WTF handed JSON bodies and uploaded files to every field: a number, a list or a file where the
+    sign-in form expects text was a server error (found by tests/proof). They are no form fields: nothing sent."""
+    answer = client.post("/staff/login?lang=en", **body)
+    assert answer.status_code == 200
+    assert "Enter your e-mail address." in text(answer) and "Enter your password." in text(answer)
+    assert not signed_in(client)
 
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, db, account):

@@ -1,0 +1,27 @@
+"""The base of the app's forms: they read what a browser sends, and nothing else."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms.fields import FileField
+
+
+class BrowserForm(FlaskForm):
+    """A Flask-WTF form whose fields read the submitted form fields, and files only in its file fields.
+
+    Flask-WTF also hands every uploaded file to every field and reads a JSON body as the form: a file, or a
+    JSON number or list, sent under a text field's name reached its validators as an object they cannot read
+    (``len()`` of a file, a list unpacked: a server error instead of the field's message).
+    """
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is None or hasattr(formdata, "getlist"):  # given by the view, e.g. ``request.args``
+                return formdata
+            if not form.is_submitted():
+                return None
+            files = MultiDict([(name, upload) for name, upload in request.files.items(multi=True)
+                               if name in form and isinstance(form[name], FileField)])
+            return CombinedMultiDict((files, request.form)) if files else request.form or None
