@@ -147,7 +147,11 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         return render_template("admin/password_reset.html", form=form, user=user), 422 if form.is_submitted() else 200
     password = form.password.data or generate_password()
-    set_password(user, password, must_change_password=True)
+    try:
+        set_password(user, password, must_change_password=True)
+    except AccountError as error:  # blanks only: the form's Optional() let them through unchecked
+        _account_error(form, error)
+        return render_template("admin/password_reset.html", form=form, user=user), 422
     if not form.password.data:
         return render_template("admin/password_shown.html", user=user, password=password, created=False)
     flash(_("The password of %(name)s is changed. It must be changed again at the next sign-in.",

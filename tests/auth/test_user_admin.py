@@ -177,6 +177,15 @@ def test_reset_password_shows_it_once_ends_sessions_and_unlocks(client, make_cli
     assert sign_in(their_browser, user.email, password).headers["Location"] == "/staff/password"
 
 
+def test_reset_to_blanks_is_refused_with_a_message(client, administrator, account):
+    """Blanks pass the form's Optional() unchecked; the service refused them with an exception no one caught
+    (a server error; found by tests/proof)."""
+    user = account()
+    answer = client.post(f"/staff/admin/users/{user.id}/password?lang=en", data={"password": "   "})
+    assert answer.status_code == 422
+    assert "The password must have at least 10 characters." in text(answer)
+
+
 def test_reset_to_a_typed_password(client, make_client, db, administrator, account):
     user = account("monitor")
     answer = client.post(f"/staff/admin/users/{user.id}/password", data={"password": "typed-password-9"})
