@@ -25,6 +25,15 @@ class DatabaseInteger(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def database_integer(text: str) -> int:
+    """A query argument's id, for ``request.args.get(name, type=database_integer)``: beyond ``MAX_INTEGER`` it is
+    no id (``ValueError``: the argument's default), as in a path."""
+    number = int(text)
+    if abs(number) > MAX_INTEGER:
+        raise ValueError(f"{text[:20]}… is beyond any id")
+    return number
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """WAL (readers never block the writer), a busy timeout, and foreign keys switched on."""

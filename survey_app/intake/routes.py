@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from survey_app.campaigns.services import visible_campaign, visible_participant
+from survey_app.database import database_integer
 from survey_app.i18n import select_locale
 from survey_app.intake import INTAKE_ROLES, bp
 from survey_app.intake.answers import legend
@@ -51,7 +52,7 @@ def require_intake_role():
 def _chosen_campaign():
     """The campaign in the query string, else the most recent one the user may work on."""
     campaigns = campaigns_for(current_user)
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = request.args.get("campaign", type=database_integer)
     chosen = visible_campaign(current_user, campaign_id) if campaign_id else None
     return campaigns, chosen or (campaigns[0] if campaigns else None)
 

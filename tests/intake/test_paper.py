@@ -212,6 +212,16 @@ def test_staff_see_and_key_only_their_own_providers_batches(client, core, site, 
     assert db.session.scalar(select(PaperBatch).where(PaperBatch.number == "Y")) is None
 
 
+def test_a_campaign_argument_beyond_any_id_shows_the_default_campaign(client, core, site, staff):
+    """SQLite refused to look such a number up (OverflowError, a server error; found by tests/proof)."""
+    participant = site(core)
+    sign_in(client, staff("admin"))
+    for campaign in ("9223372036854775808", "-9223372036854775809", "1" + "0" * 30):
+        for url in ("/staff/intake/", "/staff/intake/import"):
+            answer = client.get(f"{url}?campaign={campaign}")
+            assert answer.status_code == 200 and participant.campaign.name in text_of(answer), (url, campaign)
+
+
 def test_evaluators_have_no_intake_and_the_navigation_shows_it_to_the_others(client, core, site, staff):
     participant = site(core)
     sign_in(client, staff("evaluator"))
