@@ -1,0 +1,1 @@
+"""Maintenance commands for administrators: ``flask backup`` and ``flask restore`` (``backup`` holds the logic)."""
