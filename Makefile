@@ -59,11 +59,24 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
 
+## The statistics on 1,000,000 responses; the others below each have their own target.
 bench: install-test translations
 	$(BIN)/python benchmarks/bench_analysis.py
 
+## Provider comparison page on 2,000 providers and 1,000,000 responses (gunicorn, 2 workers).
+bench-pages: install-test translations
+	$(BIN)/python benchmarks/bench_pages.py
+
+## Export of 1,000,000 responses as CSV, XLSX and SPSS.
+bench-export: install-test translations
+	$(BIN)/python benchmarks/bench_export.py
+
+## flask backup and flask restore of the demo database (SQLite and PostgreSQL).
+bench-backup: install-test translations
+	$(BIN)/python benchmarks/bench_backup.py
+
 ## Full JSON submissions under load (gunicorn, 2 workers, durable PostgreSQL, wrk) against a bare one-row insert.
-.PHONY: bench-load bench-faults
+.PHONY: bench-pages bench-export bench-backup bench-load bench-faults
 bench-load: install-test translations
 	$(BIN)/python benchmarks/bench_submit.py
 
