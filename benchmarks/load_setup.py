@@ -310,8 +310,29 @@ class Server:
 
 
 def start_server(environment: dict, app: str = "wsgi:app", workers: int = 2, worker_class: str = "gthread",
-                 threads: int = 4, timeout: int = 30, log: Path | None = None) -> Server:
-    """gunicorn on loopback with production settings; waits for ``/healthz`` (which reads the database)."""
+                 threads: int = 4, timeout: int = 30, log: Path | None = None, attempts: int = 3) -> Server:
+    """gunicorn on loopback with production settings; waits for ``/healthz`` (which reads the database).
+
+    Tried again on a new port when gunicorn stops at once (another process took the free port meanwhile).
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start_server(environment, app, workers, worker_class, threads, timeout, log)
+        except ServerStopped as stopped:
+            if attempt == attempts:
+                raise SystemExit(f"gunicorn stopped before answering, {attempts} times; the last lines of its "
+                                 f"log:\n{stopped}") from None
+            print(f"  (gunicorn stopped before answering; starting it again: {str(stopped).splitlines()[-1:]})",
+                  flush=True)
+    raise AssertionError("unreachable")
+
+
+class ServerStopped(RuntimeError):
+    """gunicorn exited before it answered; the message is the end of its log."""
+
+
+def _start_server(environment: dict, app: str, workers: int, worker_class: str, threads: int, timeout: int,
+                  log: Path | None) -> Server:
     port = free_port()
     gunicorn = shutil.which("gunicorn", path=str(BIN)) or "gunicorn"
     command = [gunicorn, "--workers", str(workers), "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}",
@@ -319,6 +340,7 @@ def start_server(environment: dict, app: str = "wsgi:app", workers: int = 2, wor
                "--backlog", "2048", "--pythonpath", str(ROOT / "benchmarks")]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
+    start = log.stat().st_size if log and log.exists() else 0
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - kept open for the server's life
     process = subprocess.Popen([*command, app], cwd=ROOT, env=environment, start_new_session=True,
                                stdout=output, stderr=output)
@@ -326,7 +348,8 @@ def start_server(environment: dict, app: str = "wsgi:app", workers: int = 2, wor
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped before answering (see {log}).")
+            tail = log.read_bytes()[start:].decode(errors="replace").strip().splitlines()[-15:] if log else []
+            raise ServerStopped("\n".join(tail) or f"exit status {process.returncode}")
         if len(server.worker_pids()) >= workers and healthy(server.base):
             return server
         time.sleep(0.3)
