@@ -13,6 +13,11 @@ values into that triple, with the interval each kind of indicator calls for:
 * a ratio that is a count, not a sample (coverage: responses / contracted recipients), and a
   figure entered by hand: no sampling interval (``low == high == value``).
 
+The share, the mean and the NPS also come from the statistics SQL sums instead of one value per
+respondent (:func:`share_estimate_from_counts`, :func:`mean_estimate_from_stats`,
+:func:`nps_estimate_from_counts`); the array forms count or average and call those, so both give the
+same figures.
+
 The correction :math:`\sqrt{(N-n)/(N-1)}` assumes *n* distinct members of a population of *N*.
 When a period's responses reach or pass *N* (recipients answering in two waves, or more people
 served than contracted) that assumption fails and the correction is left out, which gives the
@@ -69,6 +74,13 @@ def _population(nobs: int, population) -> float | None:
     return size
 
 
+def _count(value, name: str) -> int:
+    number = float(value)
+    if not np.isfinite(number) or number < 0 or number != int(number):
+        raise ValueError(f"{name} must be a whole number, 0 or more.")
+    return int(number)
+
+
 def _ordered(value: float, low: float, high: float) -> tuple[float, float, float]:
     """Keep ``low <= value <= high`` where rounding put a limit a hair past the value (an interval that
     collapses when the whole population answered)."""
@@ -117,8 +129,45 @@ def share_estimate(flags, population=None, alpha: float = 0.05) -> IndicatorEsti
     values = values[np.isfinite(values)]
     if np.any((values != 0) & (values != 1) & (values != 100)):
         raise ValueError("A share is made of 0 (no) and 1 or 100 (yes) per respondent.")
-    n = int(values.size)
-    x = int(np.count_nonzero(values))
+    return share_estimate_from_counts(int(np.count_nonzero(values)), int(values.size), population=population,
+                                      alpha=alpha)
+
+
+def share_estimate_from_counts(successes, nobs, population=None, alpha: float = 0.05) -> IndicatorEstimate:
+    r""":func:`share_estimate` from the count of "yes" answers *x* and of answers *n* (what SQL sums).
+
+    .. math:: \hat p = \frac{x}{n},\qquad n' = \frac{n}{\mathrm{fpc}^2}
+
+    and the Wilson limits computed with :math:`n'`, all multiplied by 100.
+
+    Parameters
+    ----------
+    successes, nobs : int
+        *x* and *n*, with :math:`0 \le x \le n`.
+    population : float, optional
+        *N* for the correction (applied only when :math:`N > n`).
+    alpha : float
+        One minus the confidence level.
+
+    Returns
+    -------
+    IndicatorEstimate
+        NaN value and limits when *n* is 0.
+
+    References
+    ----------
+    Wilson (1927); Cochran (1977) §3.6.
+
+    Examples
+    --------
+    >>> est = share_estimate_from_counts(40, 50, population=200)
+    >>> round(est.value, 1), round(est.low, 1), round(est.high, 1), est.nobs
+    (80.0, 68.9, 87.9, 50)
+    """
+    check_alpha(alpha)
+    x, n = _count(successes, "successes"), _count(nobs, "nobs")
+    if x > n:
+        raise ValueError("There cannot be more 'yes' answers than answers.")
     size = _population(n, population)
     method = "wilson_fpc" if size is not None else "wilson"
     if n == 0:
@@ -161,12 +210,55 @@ def mean_estimate(values, population=None, alpha: float = 0.05) -> IndicatorEsti
     array = as_float_array(values, "values").ravel()
     array = array[np.isfinite(array)]
     n = int(array.size)
+    if n == 0:
+        return mean_estimate_from_stats(np.nan, np.nan, 0, population=population, alpha=alpha)
+    sd = float(np.std(array, ddof=1)) if n >= 2 else 0.0
+    return mean_estimate_from_stats(float(array.mean()), sd, n, population=population, alpha=alpha)
+
+
+def mean_estimate_from_stats(mean, sd, nobs, population=None, alpha: float = 0.05) -> IndicatorEstimate:
+    r""":func:`mean_estimate` from the respondents' mean, standard deviation and number (what SQL sums).
+
+    .. math:: \bar y \pm t_{1-\alpha/2,\,n-1}\,\frac{s}{\sqrt n}\,\mathrm{fpc}
+
+    Parameters
+    ----------
+    mean : float
+        :math:`\bar y` (not used when *n* is 0).
+    sd : float
+        *s*, with divisor :math:`n - 1` (not used when *n* is below 2).
+    nobs : int
+        *n*.
+    population : float, optional
+        *N* for the correction (applied only when :math:`N > n`).
+    alpha : float
+        One minus the confidence level.
+
+    Returns
+    -------
+    IndicatorEstimate
+        NaN value when *n* is 0, NaN limits when it is 1.
+
+    References
+    ----------
+    Student (1908). *Biometrika* 6, 1–25. Cochran (1977), eq. 2.12.
+
+    Examples
+    --------
+    >>> est = mean_estimate_from_stats(75.0, 12.909944487358056, 4)
+    >>> round(est.value, 1), round(est.low, 2), round(est.high, 2)
+    (75.0, 54.46, 95.54)
+    """
+    check_alpha(alpha)
+    n = _count(nobs, "nobs")
     size = _population(n, population)
     method = "t_fpc" if size is not None else "t"
     if n == 0:
         return IndicatorEstimate(np.nan, np.nan, np.nan, 0, method)
-    sd = float(np.std(array, ddof=1)) if n >= 2 else 0.0
-    ci = t_interval(float(array.mean()), sd, n, alpha=alpha, population=size)
+    sd = float(sd) if n >= 2 else 0.0
+    if not np.isfinite(float(mean)) or not np.isfinite(sd) or sd < 0:
+        raise ValueError("The mean must be a number and the standard deviation a number of 0 or more.")
+    ci = t_interval(float(mean), sd, n, alpha=alpha, population=size)
     value, low, high = _ordered(float(ci.estimate), float(ci.low), float(ci.high))
     return IndicatorEstimate(value, low, high, n, method)
 
@@ -204,12 +296,34 @@ def nps_estimate(ratings, alpha: float = 0.05) -> IndicatorEstimate:
     array = array[np.isfinite(array)]
     if np.any((array < 0) | (array > 10)):
         raise ValueError("Likelihood-to-recommend ratings run from 0 to 10.")
-    n = int(array.size)
-    if n == 0:
-        return IndicatorEstimate(np.nan, np.nan, np.nan, 0, "adjusted_wald")
     promoters = int(np.sum(array >= 9))
     detractors = int(np.sum(array <= 6))
-    result = nps_from_counts(promoters, n - promoters - detractors, detractors, alpha=alpha)
+    return nps_estimate_from_counts(promoters, int(array.size) - promoters - detractors, detractors, alpha=alpha)
+
+
+def nps_estimate_from_counts(promoters, passives, detractors, alpha: float = 0.05) -> IndicatorEstimate:
+    r""":func:`nps_estimate` from the counts of promoters (9–10), passives (7–8) and detractors (0–6).
+
+    .. math:: \mathrm{NPS} = 100\,\frac{n_+ - n_-}{n_+ + n_0 + n_-}
+
+    with the adjusted Wald limits of :func:`analysis.scores.nps_from_counts`, widened if needed to
+    contain the value.
+
+    References
+    ----------
+    Rocks, B. (2016). *The American Statistician* 70(4), 365–372.
+
+    Examples
+    --------
+    >>> est = nps_estimate_from_counts(60, 25, 15)
+    >>> round(est.value, 1), round(est.low, 2), round(est.high, 2)
+    (45.0, 29.34, 58.04)
+    """
+    counts = [_count(promoters, "promoters"), _count(passives, "passives"), _count(detractors, "detractors")]
+    n = sum(counts)
+    if n == 0:
+        return IndicatorEstimate(np.nan, np.nan, np.nan, 0, "adjusted_wald")
+    result = nps_from_counts(*counts, alpha=alpha)
     value = float(result.nps)
     low = min(float(result.adjusted_wald_low), value)
     high = max(float(result.adjusted_wald_high), value)
@@ -277,5 +391,5 @@ def entered_figure(value) -> IndicatorEstimate:
     return IndicatorEstimate(number, number, number, 0, "entered", sampled=False)
 
 
-__all__ = ["IndicatorEstimate", "count_ratio", "entered_figure", "mean_estimate", "nps_estimate", "rate_estimate",
-           "share_estimate"]
+__all__ = ["IndicatorEstimate", "count_ratio", "entered_figure", "mean_estimate", "mean_estimate_from_stats",
+           "nps_estimate", "nps_estimate_from_counts", "rate_estimate", "share_estimate", "share_estimate_from_counts"]

@@ -6,18 +6,19 @@ Who sees what is decided in ``survey_app.access`` (``contract_filter``, ``CONTRA
 providers in their scope, provider managers their own organisation's, read-only; social workers none.
 
 Modules: ``registry`` (contracts, their list and the XLSX import), ``indicators`` (actual values from
-the responses, intervals, verdicts and their wording), ``services`` (targets, figures entered by hand
+the responses, intervals, verdicts and their wording), ``aggregation`` (the counts and moments per
+provider those values come from, summed in SQL), ``services`` (targets, figures entered by hand
 and expert assessments, each change in the audit trail), ``audit``, ``portfolio``, ``charts``,
 ``report`` (PDF and XLSX), ``forms`` and ``routes`` (thin views).
 
 Indicator values (``indicators``) come from the responses of the contract's provider submitted within
-the period (``scores.frames.respondent_frame``, aggregated in SQL) and their intervals from
-``analysis.indicators``; the verdict is ``analysis.verdicts.indicator_verdict`` with at least
-``MIN_VERDICT_RESPONSES`` (30) responses: under 30 the normal approximations behind the t and Wilson
-intervals are rough, and one wave's chance variation can decide a verdict that funds depend on (it is
-also the number below which the staff pages warn that a score rests on few responses). Below
-administrator no figure from fewer than ``SAPA_MIN_RESPONSES`` (5) responses is shown: the row says
-so instead, and gives no verdict.
+the period (``aggregation``: a few counts and moments per provider, aggregated in SQL on each request,
+nothing per response loaded) and their intervals from ``analysis.indicators``; the verdict is
+``analysis.verdicts.indicator_verdict`` with at least ``MIN_VERDICT_RESPONSES`` (30) responses: under
+30 the normal approximations behind the t and Wilson intervals are rough, and one wave's chance
+variation can decide a verdict that funds depend on (it is also the number below which the staff pages
+warn that a score rests on few responses). Below administrator no figure from fewer than
+``SAPA_MIN_RESPONSES`` (5) responses is shown: the row says so instead, and gives no verdict.
 
 Expert assessment scale: each of the five criteria of Kazakhstan's evaluation of state social order
 projects (relevance, fulfilment of the plan, result, likelihood of continuation, likelihood of a

@@ -2,9 +2,10 @@
 verdicts in words in the reader's language.
 
 The responses are those of the contract's provider submitted within the period. Aggregation happens
-in SQL (``scores.frames.respondent_frame`` and the per-response item means below); the estimates and
-intervals come from ``analysis.indicators`` and the verdict from ``analysis.verdicts``. Several
-contracts are evaluated together with one aggregation per period (the portfolio).
+in SQL (``contracts.aggregation``: a few counts and moments per provider, nothing per response); the
+estimates and intervals come from ``analysis.indicators`` and the verdict from ``analysis.verdicts``.
+Several contracts are evaluated together with one aggregation per period (the portfolio). Nothing is
+kept between requests, so a figure is always that of the responses stored now.
 
 Below administrator, an indicator that rests on fewer than ``SAPA_MIN_RESPONSES`` responses shows no
 value, interval or verdict (reason ``small_numbers``), only that there are too few.
@@ -12,44 +13,38 @@ value, interval or verdict (reason ``small_numbers``), only that there are too f
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from threading import Lock
 
 import numpy as np
-import pandas as pd
-from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from analysis.indicators import (
     IndicatorEstimate,
     count_ratio,
     entered_figure,
-    mean_estimate,
-    nps_estimate,
+    mean_estimate_from_stats,
+    nps_estimate_from_counts,
     rate_estimate,
-    share_estimate,
+    share_estimate_from_counts,
 )
 from analysis.verdicts import Verdict, indicator_verdict
+from survey_app.contracts.aggregation import COMPOSITE, Moments, ProviderFigures, provider_figures
 from survey_app.extensions import db
 from survey_app.models import (
     AdministrativeFigure,
-    Answer,
     Campaign,
     CampaignProvider,
-    Choice,
     Contract,
     ContractTarget,
     IndicatorDefinition,
-    Item,
     Response,
     User,
 )
-from survey_app.scores.frames import TOP_BOX, respondent_frame
 from survey_app.scores.read import minimum_responses, sees_small_numbers
 from survey_app.staff.charts import level_text
 from survey_app.staff.services import number
@@ -215,32 +210,6 @@ class ContractEvaluation:
 
 # ------------------------------------------------------------------ SQL aggregation
 
-def _item_means(provider_ids: set[int], period: Period, names: tuple[str, ...]) -> pd.DataFrame:
-    """Per response: the mean of its answers to ``names`` (reverse-worded items reversed) and how many."""
-    reversed_rows = db.session.execute(
-        select(Item.id, func.min(Choice.score) + func.max(Choice.score))
-        .join(Choice, Choice.choice_list_id == Item.choice_list_id)
-        .where(Item.name.in_(names), Item.reverse.is_(True), Choice.score.is_not(None))
-        .group_by(Item.id)
-    ).all()
-    score = Answer.score
-    if reversed_rows:
-        score = case(*[(Answer.item_id == item_id, total - Answer.score) for item_id, total in reversed_rows],
-                     else_=Answer.score)
-    rows = db.session.execute(
-        select(Answer.response_id, Response.provider_id, func.avg(score), func.count(Answer.score))
-        .join(Item, Answer.item_id == Item.id)
-        .join(Response, Answer.response_id == Response.id)
-        .where(Item.name.in_(names), Answer.score.is_not(None), Response.provider_id.in_(sorted(provider_ids)),
-               Response.submitted_on >= period.start, Response.submitted_on <= period.end)
-        .group_by(Answer.response_id, Response.provider_id)
-    ).all()
-    frame = pd.DataFrame(rows, columns=["response_id", "provider_id", "mean", "answered"])
-    # As for a dimension score (DESIGN §6): at least half the items answered.
-    frame = frame[frame["answered"] * 2 >= len(names)]
-    return frame.assign(mean=frame["mean"].astype(float))
-
-
 def _response_rate_counts(provider_ids: set[int], period: Period) -> dict[int, tuple[int, int]]:
     """Per provider: (responses, invitations) over its campaign participations that overlap the period
     and count their invitations; responses are those of those participations submitted in the period."""
@@ -283,45 +252,20 @@ def _kind_order(kind: str) -> int:
 
 @dataclass
 class Aggregates:
-    """What the SQL aggregation gives for a set of (contract, period): one respondent frame per period
-    (every provider of those contracts), item means per set of items, response-rate counts and the
-    figures entered by hand."""
+    """What the SQL aggregation gives for a set of (contract, period): per period, the figures of every
+    provider of those contracts (``contracts.aggregation``), the response-rate counts, and the figures
+    entered by hand."""
 
-    frames: dict[Period, pd.DataFrame]
-    items: dict[tuple[Period, tuple[str, ...]], pd.DataFrame]
+    providers: dict[Period, dict[int, ProviderFigures]]
     rates: dict[Period, dict[int, tuple[int, int]]]
     figures: dict[tuple[int, int, date], float]
 
-    def own_rows(self, contract: Contract, period: Period) -> pd.DataFrame:
-        frame = self.frames.get(period)
-        if frame is None or frame.empty:
-            return pd.DataFrame(columns=["provider_id"])
-        return frame[frame["provider_id"] == contract.provider_id]
+    def of(self, contract: Contract, period: Period) -> ProviderFigures:
+        return self.providers.get(period, {}).get(contract.provider_id) or ProviderFigures()
 
 
-# Respondent frames by (period, providers, state of the responses table): a portfolio aggregates every
-# response of a year, which costs seconds; responses are only ever added (or removed by an administrator),
-# so the newest id and the count tell when a kept frame is stale.
-_FRAMES: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_FRAMES_SIZE = 8
-_FRAMES_LOCK = Lock()
-
-
-def _respondent_rows(period: Period, provider_ids: set[int]) -> pd.DataFrame:
-    if current_app.testing:  # tests roll back and reuse ids: a kept frame could match other data
-        return respondent_frame(provider_ids=provider_ids, submitted_from=period.start, submitted_to=period.end)[0]
-    state = db.session.execute(select(func.max(Response.id), func.count(Response.id))).one()
-    key = (db.engine.url.render_as_string(), period, frozenset(provider_ids), tuple(state))
-    with _FRAMES_LOCK:
-        if key in _FRAMES:
-            _FRAMES.move_to_end(key)
-            return _FRAMES[key]
-    frame = respondent_frame(provider_ids=provider_ids, submitted_from=period.start, submitted_to=period.end)[0]
-    with _FRAMES_LOCK:
-        _FRAMES[key] = frame
-        while len(_FRAMES) > _FRAMES_SIZE:
-            _FRAMES.popitem(last=False)
-    return frame
+def _item_names(indicator: IndicatorDefinition) -> tuple[str, ...]:
+    return tuple((indicator.item_names or "").split())
 
 
 def aggregate(pairs: list[tuple[Contract, Period]]) -> Aggregates:
@@ -330,18 +274,17 @@ def aggregate(pairs: list[tuple[Contract, Period]]) -> Aggregates:
     for contract, period in pairs:
         providers[period].add(contract.provider_id)
         for target in targets_in(contract, period):
-            if target.indicator.kind in ITEM_KINDS and target.indicator.item_names:
-                item_sets[period].add(tuple(target.indicator.item_names.split()))
-    frames = {period: _respondent_rows(period, ids) for period, ids in providers.items()}
-    items = {(period, names): _item_means(providers[period], period, names)
-             for period, sets in item_sets.items() for names in sets}
+            if target.indicator.kind in ITEM_KINDS and _item_names(target.indicator):
+                item_sets[period].add(_item_names(target.indicator))
+    figured = {period: provider_figures(ids, period.start, period.end, item_sets[period])
+               for period, ids in providers.items()}
     rates = {period: _response_rate_counts(ids, period) for period, ids in providers.items()}
     figures = {
         (row.contract_id, row.indicator_id, row.period_start): row.value
         for row in db.session.scalars(select(AdministrativeFigure).where(
             AdministrativeFigure.contract_id.in_(sorted({contract.id for contract, _ in pairs}))))
     } if pairs else {}
-    return Aggregates(frames, items, rates, figures)
+    return Aggregates(figured, rates, figures)
 
 
 def evaluate(user: User, pairs: list[tuple[Contract, Period]],
@@ -352,8 +295,8 @@ def evaluate(user: User, pairs: list[tuple[Contract, Period]],
     aggregates = aggregates or aggregate(pairs)
     evaluations = []
     for contract, period in pairs:
-        own = aggregates.own_rows(contract, period)
-        evaluation = ContractEvaluation(contract, period, int(len(own)))
+        own = aggregates.of(contract, period)
+        evaluation = ContractEvaluation(contract, period, own.responses)
         for target in targets_in(contract, period):
             indicator = target.indicator
             estimate, responses = _estimate(indicator, contract, period, own, aggregates)
@@ -366,39 +309,35 @@ def evaluate_one(user: User, contract: Contract, period: Period) -> ContractEval
     return evaluate(user, [(contract, period)])[0]
 
 
-def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    if frame.empty or name not in frame:
-        return np.array([], dtype=float)
-    return frame[name].to_numpy(dtype=float, na_value=np.nan)
+def _mean(moments: Moments, population: int | None) -> IndicatorEstimate:
+    return mean_estimate_from_stats(moments.mean, moments.sd, moments.nobs, population=population, alpha=ALPHA)
 
 
-def _estimate(indicator: IndicatorDefinition, contract: Contract, period: Period, own: pd.DataFrame,
+def _estimate(indicator: IndicatorDefinition, contract: Contract, period: Period, own: ProviderFigures,
               aggregates: Aggregates) -> tuple[IndicatorEstimate, int]:
     population = contract.contracted_recipients
     kind = indicator.kind
     if kind == "satisfaction_rate":
-        estimate = share_estimate(_column(own, "satisfaction"), population=population, alpha=ALPHA)
+        estimate = share_estimate_from_counts(own.satisfaction.successes, own.satisfaction.nobs,
+                                              population=population, alpha=ALPHA)
     elif kind == "quality_index":
-        estimate = mean_estimate(_column(own, "composite"), population=population, alpha=ALPHA)
+        estimate = _mean(own.score(COMPOSITE), population)
     elif kind == "dimension_score":
-        estimate = mean_estimate(_column(own, f"dimension:{indicator.dimension_code}"), population=population,
-                                 alpha=ALPHA)
+        estimate = _mean(own.score(f"dimension:{indicator.dimension_code}"), population)
     elif kind == "nps":
-        estimate = nps_estimate(_column(own, "recommend"), alpha=ALPHA)
+        ratings = own.recommend
+        estimate = nps_estimate_from_counts(ratings.promoters, ratings.passives, ratings.detractors, alpha=ALPHA)
     elif kind in ITEM_KINDS:
-        names = tuple((indicator.item_names or "").split())
-        frame = aggregates.items.get((period, names))
-        means = (frame.loc[frame["provider_id"] == contract.provider_id, "mean"].to_numpy(dtype=float)
-                 if frame is not None else np.array([], dtype=float))
+        means = own.item_mean(_item_names(indicator))
         if kind == "item_top2":
-            estimate = share_estimate((means >= min(TOP_BOX)).astype(float), population=population, alpha=ALPHA)
+            estimate = share_estimate_from_counts(means.top, means.nobs, population=population, alpha=ALPHA)
         else:
-            estimate = mean_estimate(means, population=population, alpha=ALPHA)
+            estimate = _mean(means, population)
     elif kind == "response_rate":
         responses, invitations = aggregates.rates.get(period, {}).get(contract.provider_id, (0, 0))
         return rate_estimate(responses, invitations, alpha=ALPHA), min(responses, invitations)
     elif kind == "coverage":
-        estimate = count_ratio(len(own), population)
+        estimate = count_ratio(own.responses, population)
     else:  # administrative
         return entered_figure(aggregates.figures.get((contract.id, indicator.id, period.start))), 0
     return estimate, estimate.nobs

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from analysis.funnel import FunnelResult, funnel_means, funnel_proportions
-from analysis.indicators import IndicatorEstimate, share_estimate
+from analysis.indicators import IndicatorEstimate, share_estimate_from_counts
 from survey_app.access import contract_filter
+from survey_app.contracts.aggregation import COMPOSITE
 from survey_app.contracts.indicators import (
     ALPHA,
     ContractEvaluation,
@@ -104,17 +105,19 @@ def portfolio(user: User, filters: ContractFilters, measure: str = "satisfaction
     # Funnel plot: every matching contract sets the limits, the visible ones are drawn.
     labels, successes, nobs, means, sds = [], [], [], [], []
     for contract, period in pairs:
-        own = aggregates.own_rows(contract, period)
-        column = "satisfaction" if result.measure == "satisfaction" else "composite"
-        values = own[column].to_numpy(dtype=float, na_value=np.nan) if column in own else np.array([])
-        values = values[np.isfinite(values)]
-        if values.size == 0:
+        own = aggregates.of(contract, period)
+        if result.measure == "satisfaction":
+            counted, successful, mean, sd = own.satisfaction.nobs, own.satisfaction.successes, np.nan, np.nan
+        else:
+            composite = own.score(COMPOSITE)
+            counted, successful, mean, sd = composite.nobs, 0, composite.mean, composite.sd
+        if counted == 0:
             continue
         labels.append(contract.id)
-        nobs.append(values.size)
-        successes.append(int(np.count_nonzero(values)))
-        means.append(float(values.mean()))
-        sds.append(float(values.std(ddof=1)) if values.size > 1 else np.nan)
+        nobs.append(counted)
+        successes.append(successful)
+        means.append(mean)
+        sds.append(sd if counted > 1 else np.nan)
     if len(labels) >= MIN_FUNNEL_CONTRACTS:
         try:
             if result.measure == "satisfaction":
@@ -147,9 +150,9 @@ def portfolio(user: User, filters: ContractFilters, measure: str = "satisfaction
 
     # Budget per contracted recipient beside the satisfaction rate, one chart per currency.
     for contract, period in mine:
-        own = aggregates.own_rows(contract, period)
-        flags = own["satisfaction"].to_numpy(dtype=float, na_value=np.nan) if "satisfaction" in own else []
-        estimate = share_estimate(flags, population=contract.contracted_recipients, alpha=ALPHA)
+        satisfaction = aggregates.of(contract, period).satisfaction
+        estimate = share_estimate_from_counts(satisfaction.successes, satisfaction.nobs,
+                                              population=contract.contracted_recipients, alpha=ALPHA)
         if estimate.empty:
             continue
         if estimate.nobs < small and not admin:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from analysis.funnel import funnel_means, funnel_proportions
 from analysis.indicators import (
@@ -251,3 +251,21 @@ def test_a_removed_response_leaves_the_figures_at_once(targeted):
     _, expected = reference(world, "big")
     for result in after.results:
         assert_same(result.estimate, expected[result.indicator.code], result.indicator.code)
+
+
+def test_respondents_without_spread_give_an_interval_without_width(targeted):
+    """Every respondent of ``few`` with the same access score, 66.66… (answers 4, 4, 3: not a binary fraction). The
+    sum of squares about the mean is 0 to rounding, where Σy² − (Σy)²/n leaves 5e-11 for these 12 values and so an
+    interval some 3e-6 wide."""
+    world = targeted
+    responses = _responses(world, "few").tolist()
+    for name, score in (("access_easy", 4), ("access_waiting", 4), ("access_place_hours", 3)):
+        item_ids = select(Item.id).where(Item.name == name).scalar_subquery()
+        _db.session.execute(update(Answer).where(Answer.response_id.in_(responses), Answer.item_id == item_ids)
+                            .values(score=score, choice=str(score)))
+    _db.session.flush()
+    result = evaluate_one(world.user("admin"), world.contract("few"), YEAR).result("dimension_access")
+    expected = reference(world, "few")[1]["dimension_access"]
+    assert expected.nobs == COUNTS["few"] and abs(expected.value - 200 / 3) < 1e-12
+    assert_same(result.estimate, expected, "dimension_access")
+    assert result.high - result.low <= TOLERANCE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -118,6 +119,24 @@ def test_portfolio_charts_leave_out_contracts_under_five_responses_below_adminis
         assert evaluator.funnel is not None and tiny.provider.name not in set(evaluator.funnel.providers["provider"])
         assert {row.contract.id for row in evaluator.funnel_rows} == {
             world.contracts[key] for key in ("big", "few", "other")}
+
+
+def test_contract_pages_never_read_every_response(world, client, sign_in, monkeypatch):
+    """Issue #7.4 (DESIGN: no page loads every response per request): the contract page, its assessment form and
+    report, and the portfolio come from a few sums per provider; the respondent frame, one row per response, is
+    what a score refresh reads."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a contracts page read every response")
+
+    for module in list(sys.modules.values()):  # wherever it was imported by name
+        if getattr(module, "__name__", "").startswith("survey_app.") and hasattr(module, "respondent_frame"):
+            monkeypatch.setattr(module, "respondent_frame", refuse)
+    sign_in("evaluator")
+    contract_id = world.contracts["big"]
+    for url in (f"/staff/contracts/{contract_id}", f"/staff/contracts/{contract_id}/assessment",
+                f"/staff/contracts/{contract_id}/report.xlsx", "/staff/contracts/portfolio?year=2026",
+                "/staff/contracts/portfolio?year=2026&measure=quality_index"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_the_registry_and_the_portfolio_for_one_funder_or_one_region(world, db, client, sign_in):
