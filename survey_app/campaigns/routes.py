@@ -125,7 +125,7 @@ def _print_context(participant: CampaignProvider):
 @bp.context_processor
 def campaign_helpers():
     return {"ways_in": ways_in, "campaign_state": campaign_state, "today": today(),
-            "may_assist": current_user.role in ASSISTED_ROLES}
+            "may_assist": getattr(current_user, "role", None) in ASSISTED_ROLES}
 
 
 # ------------------------------------------------------------------ pages

@@ -70,7 +70,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.context_processor
 def contract_helpers():
     return {
-        "may_edit": can_edit_contracts(current_user), "may_administer": current_user.role in CONTRACT_ADMINISTRATORS,
+        "may_edit": can_edit_contracts(current_user),
+        "may_administer": getattr(current_user, "role", None) in CONTRACT_ADMINISTRATORS,
         "figure": figure, "interval_text": interval_text, "number": number, "status_labels": STATUS_LABELS,
         "status_symbols": STATUS_SYMBOLS, "direction_labels": DIRECTION_LABELS, "unit_labels": UNIT_LABELS,
         "kind_labels": KIND_LABELS, "criteria": CRITERIA, "criterion_labels": CRITERION_LABELS,
