@@ -86,7 +86,8 @@ class PostgresCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def restart(self) -> None:
-        self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "restart")
+        # With a log file: without one the server writes to pg_ctl's output, which never closes (a hang).
+        self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.root / "log"), "-m", "fast", "-w", "restart")
 
     def create_database(self, name: str) -> str:
         import psycopg
