@@ -26,7 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from survey_app.contracts.registry import DOCUMENT_LABELS
+from survey_app.contracts.registry import DOCUMENT_LABELS, MAX_RECIPIENTS
 from survey_app.forms import BrowserForm
 from survey_app.models.base import LANGUAGES
 from survey_app.models.contracts import CURRENCIES, DIRECTIONS, DOCUMENT_KINDS
@@ -100,10 +100,12 @@ class DateInput(StringField):
 class NumberInput(StringField):
     """A number typed with a decimal point or comma (and spaces between thousands), our message otherwise."""
 
-    def __init__(self, *args, minimum: float | None = None, whole: bool = False, **kwargs):
+    def __init__(self, *args, minimum: float | None = None, maximum: int | None = None, whole: bool = False,
+                 **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "numeric" if whole else "decimal"})
         super().__init__(*args, **kwargs)
         self.minimum = minimum
+        self.maximum = maximum
         self.whole = whole
 
     @property
@@ -131,6 +133,8 @@ class NumberInput(StringField):
             raise ValidationError(_("Write a whole number."))
         if self.minimum is not None and number < Decimal(str(self.minimum)):
             raise ValidationError(_("The number must be at least %(min)s.", min=self.minimum))
+        if self.maximum is not None and number > self.maximum:
+            raise ValidationError(_("The number must be at most %(max)s.", max=self.maximum))
         self._number = number
 
 
@@ -206,7 +210,8 @@ class ContractForm(BrowserForm):
     ends_on = DateInput(_l("Ends on"), validators=[InputRequired(_l("Write the last day of the contract."))])
     budget = NumberInput(_l("Budget"), minimum=0, validators=[InputRequired(_l("Write the budget."))])
     currency = SelectField(_l("Currency"), choices=[SelectChoice(code, code) for code in CURRENCIES])
-    contracted_recipients = NumberInput(_l("Contracted number of recipients"), minimum=1, whole=True,
+    contracted_recipients = NumberInput(_l("Contracted number of recipients"), minimum=1, maximum=MAX_RECIPIENTS,
+                                        whole=True,
                                         validators=[InputRequired(_l("Write the contracted number of recipients."))])
     services = MultiCheckboxField(_l("Services"), validate_choice=True)
     documents = FieldList(FormField(DocumentForm), label=_l("Documents"), min_entries=1, max_entries=MAX_DOCUMENTS)

@@ -282,6 +282,8 @@ def all_indicators() -> list[IndicatorDefinition]:
 
 # ------------------------------------------------------------------ import
 
+# The most recipients a contract holds: what its integer column stores on PostgreSQL (32 bits).
+MAX_RECIPIENTS = 2**31 - 1
 REQUIRED_COLUMNS = ("number", "title", "funder_code", "provider_code", "starts_on", "ends_on", "budget", "currency",
                     "contracted_recipients")
 OPTIONAL_COLUMNS = ("region_code", "standard_code", "services", "documents")
@@ -446,9 +448,13 @@ def check_import(table: Table) -> ImportReport:
         if values.get("currency") and currency not in CURRENCIES:
             problem("currency", _("The currency is one of %(list)s.", list=", ".join(CURRENCIES)))
         recipients_text = values.get("contracted_recipients", "")
-        recipients = int(recipients_text) if recipients_text.isdigit() else None
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses (a server error), and int() refuses
+        # more than 4,300 digits.
+        recipients = int(recipients_text) if re.fullmatch(r"[0-9]{1,12}", recipients_text) else None
         if recipients_text and (recipients is None or recipients < 1):
             problem("contracted_recipients", _("Write the number of recipients as a whole number of at least 1."))
+        elif recipients is not None and recipients > MAX_RECIPIENTS:
+            problem("contracted_recipients", _("The number must be at most %(max)s.", max=MAX_RECIPIENTS))
         chosen_services = []
         for code in re.split(r"[\s,;]+", values.get("services", "")):
             if not code:

@@ -157,7 +157,7 @@ def _rows_changed(form: ContractForm) -> bool:
         form.documents.append_entry()
         return True
     removed = request.form.get("remove_document", "")
-    if removed.isdigit():
+    if re.fullmatch(r"[0-9]{1,4}", removed):  # a row's index (str.isdigit() also took "²", which int() refuses)
         kept = [entry.data for index, entry in enumerate(form.documents) if index != int(removed)]
         while len(form.documents):
             form.documents.pop_entry()

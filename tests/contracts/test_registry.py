@@ -196,6 +196,29 @@ def test_a_document_of_an_unknown_kind_is_refused_in_the_page_language(client, s
     assert f'<p class="error-message" id="documents-0-kind-error">{message}</p>' in refused.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("removed", ["²", "1" * 5000])
+def test_a_document_row_to_remove_that_names_no_row_is_no_server_error(client, sign_in, removed):
+    """``remove_document`` took whatever ``str.isdigit()`` accepts: "²", or 5,000 digits, which ``int()`` refuses,
+    were a server error (found by tests/proof)."""
+    sign_in("evaluator")
+    answer = client.post("/staff/contracts/new?lang=en", data={"number": "T-ROW", "remove_document": removed})
+    assert answer.status_code == 422
+
+
+def test_more_contracted_recipients_than_the_database_holds_are_refused(world, client, sign_in):
+    """The column is an integer: on PostgreSQL 3,000,000,000 recipients were a server error when saved."""
+    sign_in("evaluator")
+    big = provider(world, "big")
+    form = {"number": "T-HUGE-1", "title": "Huge", "funder": str(world.contract("big").funder_id),
+            "provider": str(big.id), "region": str(big.region_id), "standard": "", "starts_on": "2026-02-01",
+            "ends_on": "2026-11-30", "budget": "100", "currency": "KZT", "contracted_recipients": "3000000000",
+            "documents-0-kind": "contract", "documents-0-number": "D-1", "documents-0-dated": "2026-01-20"}
+    refused = client.post("/staff/contracts/new?lang=en", data=form)
+    assert refused.status_code == 422
+    assert "The number must be at most 2147483647." in refused.get_data(as_text=True)
+    assert client.post("/staff/contracts/new", data=dict(form, contracted_recipients="2147483647")).status_code == 302
+
+
 # ------------------------------------------------------------------ import
 
 HEADER = ["number", "title", "funder_code", "provider_code", "region_code", "standard_code", "starts_on", "ends_on",
@@ -265,6 +288,25 @@ def test_a_bad_file_is_reported_row_by_row_in_the_users_language(world, db, clie
     assert ("5", "number") in rows  # the same number twice in the file
     assert "The currency is one of KZT, UAH, USD, EUR." in page
     assert 'value="commit"' not in page  # no import button for a file with problems
+
+
+@pytest.mark.parametrize(("recipients", "message"), [
+    ("²", "Write the number of recipients as a whole number of at least 1."),  # str.isdigit(), not int()
+    ("1" * 5000, "Write the number of recipients as a whole number of at least 1."),  # beyond int()'s digits
+    ("3000000000", "The number must be at most 2147483647."),  # beyond PostgreSQL's integer column
+])
+def test_an_imported_number_of_recipients_int_cannot_read_or_the_database_cannot_hold_is_reported(
+        world, db, client, sign_in, recipients, message):
+    """Each was a server error (the first two on the dry run, found by tests/proof; the third on import)."""
+    sign_in("admin")
+    before = _count(db)
+    row = _good_row(world, "IMP-HUGE/1")
+    row[10] = recipients
+    for action in ("check", "commit"):
+        answer = client.post("/staff/contracts/import?lang=en",
+                             data={"action": action, "file": (io.BytesIO(_workbook([row])), "contracts.xlsx")})
+        assert answer.status_code == 422 and message in answer.get_data(as_text=True)
+    assert _count(db) == before
 
 
 def test_import_messages_follow_the_interface_language(world, client, sign_in):
