@@ -23,7 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.contracts.registry import DOCUMENT_LABELS, MAX_RECIPIENTS
@@ -199,9 +199,9 @@ class DocumentForm(Form):
 
 class ContractForm(BrowserForm):
     number = StringField(_l("Contract number"), filters=[_stripped], validators=[
-        InputRequired(_l("Write the contract number.")), Length(max=60)])
+        DataRequired(_l("Write the contract number.")), Length(max=60)])
     title = StringField(_l("Title"), filters=[_stripped], validators=[
-        InputRequired(_l("Write the contract's title.")), Length(max=500)])
+        DataRequired(_l("Write the contract's title.")), Length(max=500)])
     funder = ChoiceField(_l("Funder"), validators=[InputRequired(_l("Choose the funder."))])
     provider = ChoiceField(_l("Provider"), validators=[InputRequired(_l("Choose the provider."))])
     region = ChoiceField(_l("Region"), validators=[InputRequired(_l("Choose the region."))])
@@ -261,7 +261,7 @@ class FigureForm(FigureValueForm):
 
 class DeleteForm(BrowserForm):
     reason = TextAreaField(_l("Reason for deleting"), filters=[_stripped], validators=[
-        InputRequired(_l("Write the reason for deleting: it is kept in the audit trail.")), Length(max=2000)])
+        DataRequired(_l("Write the reason for deleting: it is kept in the audit trail.")), Length(max=2000)])
 
 
 # ------------------------------------------------------------------ expert assessment
@@ -286,7 +286,7 @@ for _criterion in CRITERIA:
         validators=[InputRequired(_l("Choose a score from 0 to 5."))]))
     setattr(AssessmentForm, f"{_criterion}_reasoning", TextAreaField(
         _l("Reasoning"), filters=[_stripped], validators=[
-            InputRequired(_l("Write the reasoning for this score.")), Length(max=4000)]))
+            DataRequired(_l("Write the reasoning for this score.")), Length(max=4000)]))
 
 
 # ------------------------------------------------------------------ custom indicators
@@ -297,7 +297,7 @@ HAND_UNIT_LABELS = {"per_100": _l("per 100 recipients"), "percent": _l("per cent
 
 class IndicatorForm(BrowserForm):
     code = StringField(_l("Code"), filters=[_stripped], validators=[
-        InputRequired(_l("Write a code.")), Length(max=60)])
+        DataRequired(_l("Write a code.")), Length(max=60)])
     kind = SelectField(_l("What is computed"), choices=[
         SelectChoice("item_top2", _l("Share of recipients who agree (4–5) with the chosen items, per cent")),
         SelectChoice("item_mean", _l("Mean answer to the chosen items, 1–5")),
@@ -334,11 +334,11 @@ LANGUAGE_LABELS = {"kk": _l("in Kazakh"), "ru": _l("in Russian"), "uk": _l("in U
 for _language in LANGUAGES:
     setattr(IndicatorForm, f"name_{_language}", StringField(
         _l("Name %(language)s", language=LANGUAGE_LABELS[_language]), filters=[_stripped],
-        validators=[InputRequired(_l("Write the name in every language.")), Length(max=300)],
+        validators=[DataRequired(_l("Write the name in every language.")), Length(max=300)],
         render_kw={"lang": _language}))
     setattr(IndicatorForm, f"method_{_language}", TextAreaField(
         _l("Method %(language)s", language=LANGUAGE_LABELS[_language]), filters=[_stripped],
-        validators=[InputRequired(_l("Write how it is computed, in every language.")), Length(max=4000)],
+        validators=[DataRequired(_l("Write how it is computed, in every language.")), Length(max=4000)],
         render_kw={"lang": _language}))
 
 

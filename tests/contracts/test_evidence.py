@@ -58,6 +58,10 @@ def test_figure_entered_changed_and_deleted_each_leave_an_event(world, db, clien
         "change", [["value", "2.5", "3.1"]], "Corrected after the quarterly act")
 
     assert client.post(f"{base}/{row.id}/delete", data={"reason": ""}).status_code == 422
+    # Blanks passed the form (InputRequired reads what was sent, before stripping): a server error (found by
+    # tests/proof); now the form's message.
+    blank = client.post(f"{base}/{row.id}/delete?lang=en", data={"reason": " \t "})
+    assert blank.status_code == 422 and "Write the reason for deleting" in blank.get_data(as_text=True)
     assert _figure(db, contract_id) is not None
     deleted = client.post(f"{base}/{row.id}/delete", data={"reason": "Entered for the wrong contract"})
     assert deleted.status_code == 302 and _figure(db, contract_id) is None

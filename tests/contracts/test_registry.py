@@ -3,6 +3,7 @@ a bad file reported row by row, all or nothing), CSRF, and the pages in every la
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import sys
@@ -203,6 +204,20 @@ def test_a_document_row_to_remove_that_names_no_row_is_no_server_error(client, s
     sign_in("evaluator")
     answer = client.post("/staff/contracts/new?lang=en", data={"number": "T-ROW", "remove_document": removed})
     assert answer.status_code == 422
+
+
+def test_a_contract_number_or_title_of_blanks_is_refused(world, db, client, sign_in):
+    """Blanks passed the form's required check and were stripped afterwards: a contract saved without a number."""
+    sign_in("evaluator")
+    big = provider(world, "big")
+    form = {"number": "  ", "title": "\t", "funder": str(world.contract("big").funder_id), "provider": str(big.id),
+            "region": str(big.region_id), "standard": "", "starts_on": "2026-02-01", "ends_on": "2026-11-30",
+            "budget": "100", "currency": "KZT", "contracted_recipients": "5"}
+    before = _count(db)
+    refused = client.post("/staff/contracts/new?lang=en", data=form)
+    assert refused.status_code == 422 and _count(db) == before
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "Write the contract number." in page and "Write the contract's title." in page
 
 
 def test_more_contracted_recipients_than_the_database_holds_are_refused(world, client, sign_in):
