@@ -186,9 +186,14 @@ def _load(version_id: int) -> CompiledInstrument:
 
 def compiled_instrument(version: InstrumentVersion) -> CompiledInstrument:
     """The compiled instrument; cached when the version is published (it can no longer change)."""
-    if version.is_published:
-        return _compiled_published(id(db.engine), version.id, version.published_at)
-    return _load(version.id)
+    return compiled_version(version.id, version.status, version.published_at)
+
+
+def compiled_version(version_id: int, status: str, published_at) -> CompiledInstrument:
+    """``compiled_instrument`` for a version read as columns (its id, status and publication time)."""
+    if status == "published":
+        return _compiled_published(id(db.engine), version_id, published_at)
+    return _load(version_id)
 
 
 def clear_cache() -> None:

@@ -39,7 +39,12 @@ class Campaign(Base):
     participants: Mapped[list[CampaignProvider]] = relationship(back_populates="campaign")
 
     def is_open(self, on: date) -> bool:
-        return self.closed_at is None and self.starts_on <= on <= self.ends_on
+        return campaign_open(self.starts_on, self.ends_on, self.closed_at, on)
+
+
+def campaign_open(starts_on: date, ends_on: date, closed_at: datetime | None, on: date) -> bool:
+    """The rule of ``Campaign.is_open``, for a campaign read as columns rather than as an object."""
+    return closed_at is None and starts_on <= on <= ends_on
 
 
 class CampaignProvider(Base):

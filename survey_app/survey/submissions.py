@@ -14,17 +14,18 @@ from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
 from survey_app.campaigns.codes import normalise_code
 from survey_app.extensions import csrf, db
-from survey_app.instruments.runtime import compiled_instrument
-from survey_app.models import Campaign, CampaignProvider, Provider
+from survey_app.instruments.runtime import compiled_version
+from survey_app.models import Campaign, CampaignProvider, InstrumentVersion, Provider, ServiceStandard
 from survey_app.models.base import today
-from survey_app.responses.store import PreparedResponse, context_values, store_responses
+from survey_app.models.campaigns import campaign_open
+from survey_app.models.providers import provider_standard
+from survey_app.responses.store import ParticipantContext, PreparedResponse, context_values, store_responses
 from survey_app.responses.validation import check_answers, read_answers
 from survey_app.survey import bp
-from survey_app.survey.services import SurveyUnavailable, participant_by_link
+from survey_app.survey.services import SurveyUnavailable
 
 MAX_BODY = 64 * 1024
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9:_.-]{8,40}$")
@@ -58,13 +59,12 @@ def _submit(link_code: str, payload, language: str):
     if mode not in SUBMISSION_MODES:
         return _problem(400, _("The mode must be web or kiosk."))
     try:
-        _held = _load_participant(link_code)  # kept: the session forgets objects nothing refers to
-        participant = participant_by_link(link_code)
+        participant = _load_participant(link_code)
     except SurveyUnavailable as problem:
         status = 404 if problem.reason == "unknown_link" else 410
         return _problem(status, _("This survey address is not known.") if status == 404
                         else _("This survey is closed. Thank you for wanting to take part."))
-    instrument = compiled_instrument(participant.campaign.instrument_version)
+    instrument = participant.instrument
     raw = payload["answers"]
     unknown = sorted(str(name) for name in raw if name not in instrument.questions)
     if unknown:
@@ -84,18 +84,40 @@ def _submit(link_code: str, payload, language: str):
     return {"status": "stored"}, 201
 
 
-# Built once: building a statement with loader options costs more than running it.
-_PARTICIPANT_WITH_CONTEXT = (
-    select(CampaignProvider)
-    .where(CampaignProvider.link_code == bindparam("link_code"))
-    .options(joinedload(CampaignProvider.campaign).joinedload(Campaign.instrument_version),
-             joinedload(CampaignProvider.provider).joinedload(Provider.standards))
+_CP, _CAMPAIGN, _VERSION, _PROVIDER, _STANDARD = (
+    CampaignProvider.__table__, Campaign.__table__, InstrumentVersion.__table__, Provider.__table__,
+    ServiceStandard.__table__)
+# Built once, and Core columns rather than ORM objects: a submission needs a dozen values of the participant,
+# its campaign, instrument version and provider (one row per standard of the provider), not their objects.
+_PARTICIPANT = (
+    select(_CP.c.id, _CP.c.campaign_id, _CP.c.provider_id, _CAMPAIGN.c.instrument_version_id, _VERSION.c.status,
+           _VERSION.c.published_at, _CAMPAIGN.c.country, _CAMPAIGN.c.starts_on, _CAMPAIGN.c.ends_on,
+           _CAMPAIGN.c.closed_at, _PROVIDER.c.setting, _STANDARD.c.code)
+    .select_from(
+        _CP.join(_CAMPAIGN, _CAMPAIGN.c.id == _CP.c.campaign_id)
+        .join(_VERSION, _VERSION.c.id == _CAMPAIGN.c.instrument_version_id)
+        .join(_PROVIDER, _PROVIDER.c.id == _CP.c.provider_id)
+        .outerjoin(provider_standard, provider_standard.c.provider_id == _PROVIDER.c.id)
+        .outerjoin(_STANDARD, _STANDARD.c.id == provider_standard.c.service_standard_id))
+    .where(_CP.c.link_code == bindparam("link_code"))
 )
 
 
-def _load_participant(link_code: str) -> CampaignProvider | None:
-    """The participant behind the link with all a submission reads from it (campaign, instrument
-    version, provider and its standards) in one query instead of one lazy load each;
-    ``participant_by_link`` then applies the survey's rules to it from the session."""
-    return db.session.scalars(_PARTICIPANT_WITH_CONTEXT,
-                              {"link_code": normalise_code(link_code)[:16]}).unique().one_or_none()
+def _load_participant(link_code: str) -> ParticipantContext:
+    """The participant behind the link with all a submission reads from it, in one query; the survey's
+    rules of ``participant_by_link`` (unknown link, closed campaign) applied to it."""
+    rows = db.session.connection().execute(_PARTICIPANT, {"link_code": normalise_code(link_code)[:16]}).all()
+    if not rows:
+        raise SurveyUnavailable("unknown_link")
+    first = rows[0]
+    if not campaign_open(first.starts_on, first.ends_on, first.closed_at, today()):
+        raise SurveyUnavailable("closed")
+    return ParticipantContext(
+        id=first.id, campaign_id=first.campaign_id, provider_id=first.provider_id,
+        instrument_version_id=first.instrument_version_id,
+        instrument=compiled_version(first.instrument_version_id, first.status, first.published_at),
+        # As context_values makes it from the objects.
+        context={"provider_setting": first.setting,
+                 "provider_standards": " ".join(sorted(row.code for row in rows if row.code is not None)),
+                 "country": first.country},
+    )
