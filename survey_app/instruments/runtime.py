@@ -7,7 +7,7 @@ the process; the survey and the demo generator read instruments only through thi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -100,6 +100,27 @@ class CompiledInstrument:
             for name in page.question_names
             if self.is_relevant(self.questions[name].conditions, values)
         ]
+
+    def shown_questions(self, values: dict) -> list[Question]:
+        """The questions of ``visible_pages`` that ``relevant_questions`` keeps, in order, in one pass: each
+        condition evaluated once (a page is visible when it is relevant and one of its questions is)."""
+        shown: list[Question] = []
+        for conditions, questions in self._page_questions:
+            if conditions and not all(condition.is_true(values) for condition in conditions):
+                continue
+            shown += [question for question in questions
+                      if not question.conditions or all(condition.is_true(values) for condition in question.conditions)]
+        return shown
+
+    @cached_property
+    def ordered_questions(self) -> tuple[Question, ...]:
+        """Every question (notes too) in the questionnaire's order; computed once per compiled instrument."""
+        return tuple(question for _conditions, questions in self._page_questions for question in questions)
+
+    @cached_property
+    def _page_questions(self) -> tuple[tuple[tuple[Expression, ...], tuple[Question, ...]], ...]:
+        return tuple((page.conditions, tuple(self.questions[name] for name in page.question_names))
+                     for page in self.pages)
 
 
 def compile_version(version: InstrumentVersion, texts: list[InstrumentText]) -> CompiledInstrument:

@@ -49,15 +49,15 @@ def context_values(participant: CampaignProvider | ParticipantContext) -> dict[s
 
 def shown_questions(instrument: CompiledInstrument, values: dict) -> list[Question]:
     """The questions a respondent with these answers (and context) is asked, in order."""
-    return [question for page in instrument.visible_pages(values)
-            for question in instrument.relevant_questions(page, values)]
+    return instrument.shown_questions(values)
 
 
-def profile_columns(instrument: CompiledInstrument, values: dict, answers: dict) -> dict:
+def profile_columns(instrument: CompiledInstrument, values: dict, answers: dict,
+                    shown: list[Question] | None = None) -> dict:
     """The respondent profile for the response row (never stored as answers); the recipient category
-    as its code, which the insert turns into the category's id."""
+    as its code, which the insert turns into the category's id. ``shown``: ``shown_questions`` if known."""
     profile: dict[str, object] = dict.fromkeys(PROFILE_COLUMNS)
-    for question in shown_questions(instrument, values):
+    for question in shown_questions(instrument, values) if shown is None else shown:
         field = question.profile_field
         value = answers.get(question.name)
         if not field or value in (None, NOT_APPLICABLE):
@@ -70,10 +70,12 @@ def profile_columns(instrument: CompiledInstrument, values: dict, answers: dict)
     return profile
 
 
-def answer_rows(instrument: CompiledInstrument, values: dict, answers: dict, response_id: int) -> list[dict]:
-    """One row per answered question that was asked (answers to skipped questions are dropped)."""
+def answer_rows(instrument: CompiledInstrument, values: dict, answers: dict, response_id: int,
+                shown: list[Question] | None = None) -> list[dict]:
+    """One row per answered question that was asked (answers to skipped questions are dropped).
+    ``shown``: ``shown_questions`` if known."""
     rows = []
-    for question in shown_questions(instrument, values):
+    for question in shown_questions(instrument, values) if shown is None else shown:
         value = answers.get(question.name)
         if question.profile_field or value in (None, "", []) or question.type == "note":
             continue
@@ -126,6 +128,7 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
             instrument = compiled_instrument(participant.campaign.instrument_version)
             version_id = participant.campaign.instrument_version_id
         values = {**context_values(participant), **item.answers}
+        shown = shown_questions(instrument, values)
         rows.append({
             "submission_key": item.submission_key,
             "campaign_id": participant.campaign_id,
@@ -135,9 +138,9 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
             "mode": item.mode,
             "submitted_on": item.submitted_on,
             "paper_batch": item.paper_batch,
-            **profile_columns(instrument, values, item.answers),
+            **profile_columns(instrument, values, item.answers, shown),
         })
-        parts.append((instrument, values, item.answers))
+        parts.append((instrument, values, item.answers, shown))
     # One statement for any number of responses; the category's id is looked up inside it.
     category_id = (select(RecipientCategory.id).where(RecipientCategory.code == bindparam("recipient_category"))
                    .scalar_subquery())
@@ -145,8 +148,8 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
     id_of = dict(db.session.execute(statement.returning(Response.submission_key, Response.id), rows).all())
     stored = [(part, id_of[row["submission_key"]]) for part, row in zip(parts, rows, strict=True)
               if row["submission_key"] in id_of]
-    rows_of_answers = [row for (instrument, values, answers), response_id in stored
-                       for row in answer_rows(instrument, values, answers, response_id)]
+    rows_of_answers = [row for (instrument, values, answers, shown), response_id in stored
+                       for row in answer_rows(instrument, values, answers, response_id, shown)]
     if rows_of_answers:
         _insert_answers(rows_of_answers)
     # Comments that may reveal abuse: their alerts, in the same transaction. Only a response with a comment

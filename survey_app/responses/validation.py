@@ -36,12 +36,7 @@ class FieldProblem:
 
 def answered_questions(instrument: CompiledInstrument) -> list[Question]:
     """Every question that takes an answer, in the questionnaire's order (notes left out)."""
-    return [
-        instrument.questions[name]
-        for page in instrument.pages
-        for name in page.question_names
-        if instrument.questions[name].type in ANSWERED_TYPES
-    ]
+    return [question for question in instrument.ordered_questions if question.type in ANSWERED_TYPES]
 
 
 def key_codes(question: Question) -> list[tuple[str, Option]]:
@@ -172,11 +167,7 @@ def read_answers(instrument: CompiledInstrument, raw: dict[str, object], *, code
 
 def relevant_names(instrument: CompiledInstrument, values: dict) -> set[str]:
     """The questions a respondent with these answers (and this context) is asked."""
-    return {
-        question.name
-        for page in instrument.visible_pages(values)
-        for question in instrument.relevant_questions(page, values)
-    }
+    return {question.name for question in instrument.shown_questions(values)}
 
 
 def check_answers(instrument: CompiledInstrument, context: dict, answers: dict, language: str,
