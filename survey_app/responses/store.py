@@ -7,10 +7,12 @@ The web survey, the JSON submission endpoint, paper keying and file imports all 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey_app.comments.alerts import raise_safeguarding_alerts, word_list
@@ -141,41 +143,57 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
             **profile_columns(instrument, values, item.answers, shown),
         })
         parts.append((instrument, values, item.answers, shown))
-    # One statement for any number of responses; the category's id is looked up inside it.
-    category_id = (select(RecipientCategory.id).where(RecipientCategory.code == bindparam("recipient_category"))
-                   .scalar_subquery())
-    statement = _response_insert(skip_stored).values(recipient_category_id=category_id)
-    id_of = dict(db.session.execute(statement.returning(Response.submission_key, Response.id), rows).all())
+    # One statement for any number of responses; the category's id is looked up inside it. Core on the
+    # session's connection (flushed first, as the session would): no ORM work on a statement of table columns.
+    db.session.flush()
+    connection = db.session.connection()
+    id_of = dict(connection.execute(_response_insert(connection.dialect.name, skip_stored), rows).all())
     stored = [(part, id_of[row["submission_key"]]) for part, row in zip(parts, rows, strict=True)
               if row["submission_key"] in id_of]
     rows_of_answers = [row for (instrument, values, answers, shown), response_id in stored
                        for row in answer_rows(instrument, values, answers, response_id, shown)]
     if rows_of_answers:
-        _insert_answers(rows_of_answers)
+        _insert_answers(connection, rows_of_answers)
     # Comments that may reveal abuse: their alerts, in the same transaction. Only a response with a comment
     # the word list matches can raise one, so only those are read back.
-    words = word_list()
-    raise_safeguarding_alerts(sorted({row["response_id"] for row in rows_of_answers if words.matches(row["text"])}))
+    comments = [row for row in rows_of_answers if row["text"] is not None]
+    if comments:
+        words = word_list()
+        raise_safeguarding_alerts(sorted({row["response_id"] for row in comments if words.matches(row["text"])}))
     return [response_id for _part, response_id in stored]
 
 
 ANSWER_COLUMNS = ("response_id", "item_id", "choice", "score", "number", "text")
-# PostgreSQL: every answer of a batch in one statement over arrays, instead of one statement per row.
-_ANSWERS_FROM_ARRAYS = insert(Answer.__table__).from_select(ANSWER_COLUMNS, select(*func.unnest(
-    *(bindparam(name, type_=postgresql.ARRAY(Answer.__table__.c[name].type)) for name in ANSWER_COLUMNS)
-).table_valued(*ANSWER_COLUMNS).render_derived(name="given").c))
+_ANSWER = Answer.__table__
+# PostgreSQL: every answer of a batch in one statement, sent as one JSON parameter (json.dumps is C; psycopg
+# dumps arrays element by element in Python) and read back into rows by json_to_recordset.
+_ANSWERS_FROM_JSON = text(
+    f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) SELECT {', '.join(ANSWER_COLUMNS)} "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS given("
+    + ", ".join(f"{name} {_ANSWER.c[name].type.compile(dialect=postgresql.dialect())}" for name in ANSWER_COLUMNS)
+    + ")"
+)
 
 
-def _insert_answers(rows: list[dict]) -> None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_ANSWERS_FROM_ARRAYS, {name: [row[name] for row in rows] for name in ANSWER_COLUMNS})
+def _insert_answers(connection, rows: list[dict]) -> None:
+    if connection.dialect.name == "postgresql":
+        # Numbers are finite (validation refuses NaN and infinities), so the JSON is valid.
+        connection.execute(_ANSWERS_FROM_JSON, {"rows": json.dumps(rows, ensure_ascii=False, allow_nan=False)})
     else:
-        db.session.execute(insert(Answer.__table__), rows)
+        connection.execute(insert(_ANSWER), rows)
 
 
-def _response_insert(skip_stored: bool):
+@lru_cache(maxsize=8)
+def _response_insert(dialect_name: str, skip_stored: bool):
+    """The response insert, built once per dialect: building it (subquery, conflict clause, returning) cost
+    more than running it. The recipient category's id is looked up inside it from its code."""
     table = Response.__table__
+    category = RecipientCategory.__table__
+    category_id = (select(category.c.id).where(category.c.code == bindparam("recipient_category"))
+                   .scalar_subquery())
     if not skip_stored:
-        return insert(table)
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.submission_key])
+        statement = insert(table)
+    else:
+        dialect = {"postgresql": postgresql, "sqlite": sqlite}[dialect_name]
+        statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.submission_key])
+    return statement.values(recipient_category_id=category_id).returning(table.c.submission_key, table.c.id)

@@ -1,7 +1,7 @@
 """Whole questionnaires as JSON, with real commits on SQLite and PostgreSQL: what is stored (the profile,
 every answer, a safeguarding alert), and one response per key when the same key arrives at once.
 
-The store takes database-specific paths (``ON CONFLICT DO NOTHING``, answers inserted from arrays on
+The store takes database-specific paths (``ON CONFLICT DO NOTHING``, answers inserted from one JSON parameter on
 PostgreSQL), so these run on both databases rather than in the rolled-back SQLite of the other tests.
 """
 
@@ -131,3 +131,32 @@ def test_a_batch_keeps_each_answer_with_its_response_and_skips_keys_taken(stored
             select(Response.submission_key, Answer.score).join(Answer, Answer.response_id == Response.id)
             .where(Response.id.in_(ids))).all())
         assert scores == {"batch-0000-0001": 1, "batch-0000-0003": 3}
+
+
+def test_answers_arrive_exactly_as_given(stored_app):
+    """Answers go to PostgreSQL as one JSON parameter: numbers to the last bit, any text character for character."""
+    from survey_app.responses.store import _insert_answers
+
+    link_code, provider_id = _new_participant(stored_app)
+    assert _post(stored_app, link_code, "exact-0000-0001", {"overall_satisfaction": "4"}).status_code == 201
+    texts = ['quotes " and \' and \\ backslash', "line\nbreak\ttab", "{\"json\": [1, 2]}", "эмодзи 🙂 ñ ü 中文",
+             "", "null", "x" * 2000]
+    numbers = [0.1, 1e-7, 123456789.123, -42.75, 2.5e8, 1 / 3, 7.0]
+    with stored_app.app_context():
+        response_id = _db.session.scalar(select(Response.id).where(Response.submission_key == "exact-0000-0001"))
+        items = _db.session.scalars(select(Item.id).order_by(Item.id)).all()[:len(texts) + len(numbers)]
+        rows = ([{"response_id": response_id, "item_id": item, "choice": None, "score": None, "number": None,
+                  "text": value} for item, value in zip(items, texts, strict=False)]
+                + [{"response_id": response_id, "item_id": item, "choice": "a b", "score": 3, "number": value,
+                    "text": None} for item, value in zip(items[len(texts):], numbers, strict=False)])
+        _db.session.execute(Answer.__table__.delete().where(Answer.response_id == response_id))
+        _insert_answers(_db.session.connection(), rows)
+        _db.session.commit()
+        stored = {row.item_id: row for row in _db.session.execute(
+            select(Answer.item_id, Answer.choice, Answer.score, Answer.number, Answer.text)
+            .where(Answer.response_id == response_id))}
+        assert len(stored) == len(rows)
+        for row in rows:
+            got = stored[row["item_id"]]
+            assert (got.choice, got.score, got.text) == (row["choice"], row["score"], row["text"])
+            assert got.number == row["number"] and str(got.number) == str(row["number"])
