@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
@@ -44,7 +46,9 @@ class SerialField(StringField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         text = (self.data or "").strip()
-        self.data = int(text) if text.isdigit() else text or None
+        # ASCII digits only: str.isdigit() also takes "²", and int() refuses it (and more than 4,300 digits) with an
+        # English message that was shown on the page.
+        self.data = int(text) if re.fullmatch(r"[0-9]{1,12}", text) else text or None
 
     def pre_validate(self, form):
         if self.data is None:

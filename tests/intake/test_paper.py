@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from sqlalchemy import select
 
 from survey_app.extensions import db
@@ -72,6 +73,22 @@ def test_single_keying_stores_a_paper_response_with_its_batch(client, core, site
     page = client.get(answer.headers["Location"])
     assert "Form 1 is saved and counted." in text_of(page)
     assert re.search(r'name="serial"[^>]*value="2"|value="2"[^>]*name="serial"', page.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("serial", ["²", "1" * 5000, "0", "x"])
+def test_a_form_number_that_is_no_number_gets_the_forms_message_in_the_page_language(client, core, site, staff,
+                                                                                        serial):
+    """"²" (a digit to str.isdigit(), not to int()) and 5,000 digits showed Python's English ValueError text beside
+    the field (found by tests/proof)."""
+    participant = site(core)
+    sign_in(client, staff("social_worker", participant.provider))
+    batch, _url = new_batch(client, participant)
+    answer = client.post(f"/staff/intake/batches/{batch.id}/key?lang=ru",
+                         data={"serial": serial, "language": "ru", **CORE_FORM})
+    assert answer.status_code == 422
+    messages = re.findall(r'id="serial-error">(.*?)</p>', answer.get_data(as_text=True), re.S)
+    assert messages and all("int()" not in message and "digits" not in message for message in messages)
+    assert all(re.search("[а-я]", message) for message in messages), messages
 
 
 def test_a_double_click_stores_one_response_and_a_different_form_under_a_used_number_is_refused(
