@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms.fields import FileField
+from wtforms.fields import FileField, SelectMultipleField
+from wtforms.validators import ValidationError
 
 
 class BrowserForm(FlaskForm):
@@ -25,3 +26,19 @@ class BrowserForm(FlaskForm):
             files = MultiDict([(name, upload) for name, upload in request.files.items(multi=True)
                                if name in form and isinstance(form[name], FileField)])
             return CombinedMultiDict((files, request.form)) if files else request.form or None
+
+
+# WTForms' own message, translated by its catalogue (not the app's: a literal here would be extracted into it).
+NOT_A_VALID_CHOICE = "Not a valid choice."
+
+
+class OfferedChoices(SelectMultipleField):
+    """Several choices among those offered. A value not offered gets WTForms' "Not a valid choice." rather than its
+    list of the values refused: that message is fuzzy, so untranslated, in WTForms' Russian catalogue (English on a
+    Russian page)."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.gettext(NOT_A_VALID_CHOICE)) from None

@@ -8,7 +8,6 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -19,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from survey_app.admin.services import providers_by_code, split_codes
 from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
 from survey_app.auth.services import OWN_ORGANISATION_ROLES
-from survey_app.forms import BrowserForm
+from survey_app.forms import BrowserForm, OfferedChoices
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.models import Provider, User
 from survey_app.models.users import ROLES
@@ -63,7 +62,7 @@ class AccountForm(BrowserForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
                        validators=[InputRequired(_l("Choose a role."))])
     organisation = StringField(_l("Own organisation (provider code)"), validators=[Optional(), Length(max=40)])
-    regions = SelectMultipleField(_l("Regions"), coerce=int, validate_choice=True)
+    regions = OfferedChoices(_l("Regions"), coerce=int, validate_choice=True)
     monitored = TextAreaField(_l("Providers assigned one by one (codes)"), validators=[Length(max=20000)])
     language = SelectField(_l("Interface language"), default="", choices=[
         SelectChoice("", _l("As the browser asks")),

@@ -18,7 +18,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -27,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.contracts.registry import DOCUMENT_LABELS, MAX_RECIPIENTS
-from survey_app.forms import BrowserForm
+from survey_app.forms import BrowserForm, OfferedChoices
 from survey_app.models.base import LANGUAGES
 from survey_app.models.contracts import CURRENCIES, DIRECTIONS, DOCUMENT_KINDS
 from survey_app.models.monitoring import CRITERIA, SCORE_MAX, SCORE_MIN
@@ -138,7 +137,7 @@ class NumberInput(StringField):
         self._number = number
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(OfferedChoices):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 

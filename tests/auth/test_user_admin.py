@@ -105,6 +105,14 @@ def test_create_refuses_what_is_wrong_with_a_message(client, db, administrator, 
     assert by_email(db, "someone@example.org") is None
 
 
+def test_a_region_not_offered_is_refused_in_russian_too(client, db, administrator):
+    """WTForms' message listing the values refused is fuzzy in its Russian catalogue: it was shown in English."""
+    data = {"email": "someone@example.org", "full_name": "Someone", "role": "monitor", "regions": ["987654"]}
+    answer = client.post("/staff/admin/users/new?lang=ru", data=data)
+    assert answer.status_code == 422
+    assert "Неверный вариант." in text(answer) and "not a valid choice" not in text(answer)
+
+
 def test_create_refuses_an_address_already_used(client, administrator, account):
     taken = account("evaluator")
     answer = client.post("/staff/admin/users/new?lang=en", data={
