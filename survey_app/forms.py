@@ -28,6 +28,11 @@ class BrowserForm(FlaskForm):
             return CombinedMultiDict((files, request.form)) if files else request.form or None
 
 
+def stripped(value):
+    """A WTForms filter: text without the spaces around it, so a field of only spaces counts as empty."""
+    return value.strip() if isinstance(value, str) else value
+
+
 # WTForms' own message, translated by its catalogue (not the app's: a literal here would be extracted into it).
 NOT_A_VALID_CHOICE = "Not a valid choice."
 

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from survey_app.admin.services import providers_by_code, split_codes
 from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
 from survey_app.auth.services import OWN_ORGANISATION_ROLES
-from survey_app.forms import BrowserForm, OfferedChoices
+from survey_app.forms import BrowserForm, OfferedChoices, stripped
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.models import Provider, User
 from survey_app.models.users import ROLES
@@ -45,19 +45,15 @@ ACCOUNT_ERRORS = {
 }
 
 
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class AccountForm(BrowserForm):
     """An account's details, role and scope. ``acting`` is the administrator (providers are looked up
     within what they may see)."""
 
-    email = EmailField(_l("E-mail"), filters=[_stripped], validators=[
+    email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         InputRequired(_l("Enter the e-mail address.")), Length(max=254),
         Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address like name@example.org.")),
     ])
-    full_name = StringField(_l("Full name"), filters=[_stripped],
+    full_name = StringField(_l("Full name"), filters=[stripped],
                             validators=[InputRequired(_l("Enter the full name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
                        validators=[InputRequired(_l("Choose a role."))])

@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.contracts.registry import DOCUMENT_LABELS, MAX_RECIPIENTS
-from survey_app.forms import BrowserForm, OfferedChoices
+from survey_app.forms import BrowserForm, OfferedChoices, stripped
 from survey_app.models.base import LANGUAGES
 from survey_app.models.contracts import CURRENCIES, DIRECTIONS, DOCUMENT_KINDS
 from survey_app.models.monitoring import CRITERIA, SCORE_MAX, SCORE_MIN
@@ -58,10 +58,6 @@ SCORE_LABELS = {
     4: _l("4 — good"),
     5: _l("5 — excellent, fully met"),
 }
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class ChoiceField(SelectField):
@@ -178,7 +174,7 @@ class DocumentForm(Form):
 
     kind = SelectField(_l("Kind of document"), choices=[
         SelectChoice(kind, DOCUMENT_LABELS[kind]) for kind in DOCUMENT_KINDS])
-    number = StringField(_l("Document number"), filters=[_stripped], validators=[Length(max=60)])
+    number = StringField(_l("Document number"), filters=[stripped], validators=[Length(max=60)])
     dated = DateInput(_l("Date of the document"))
 
     def validate_number(self, field):
@@ -197,9 +193,9 @@ class DocumentForm(Form):
 
 
 class ContractForm(BrowserForm):
-    number = StringField(_l("Contract number"), filters=[_stripped], validators=[
+    number = StringField(_l("Contract number"), filters=[stripped], validators=[
         DataRequired(_l("Write the contract number.")), Length(max=60)])
-    title = StringField(_l("Title"), filters=[_stripped], validators=[
+    title = StringField(_l("Title"), filters=[stripped], validators=[
         DataRequired(_l("Write the contract's title.")), Length(max=500)])
     funder = ChoiceField(_l("Funder"), validators=[InputRequired(_l("Choose the funder."))])
     provider = ChoiceField(_l("Provider"), validators=[InputRequired(_l("Choose the provider."))])
@@ -214,7 +210,7 @@ class ContractForm(BrowserForm):
                                         validators=[InputRequired(_l("Write the contracted number of recipients."))])
     services = MultiCheckboxField(_l("Services"), validate_choice=True)
     documents = FieldList(FormField(DocumentForm), label=_l("Documents"), min_entries=1, max_entries=MAX_DOCUMENTS)
-    reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason for the change"), filters=[stripped], validators=[Length(max=2000)])
 
     def validate_ends_on(self, field):
         if self.starts_on.date and field.date and field.date < self.starts_on.date:
@@ -228,7 +224,7 @@ class TargetValuesForm(BrowserForm):
 
     baseline = NumberInput(_l("Baseline"), validators=[Optional()])
     target = NumberInput(_l("Target"), validators=[InputRequired(_l("Write the target."))])
-    reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason for the change"), filters=[stripped], validators=[Length(max=2000)])
 
 
 class TargetForm(TargetValuesForm):
@@ -245,7 +241,7 @@ class FigureValueForm(BrowserForm):
     """A figure's value (its indicator and period identify it and do not change)."""
 
     value = NumberInput(_l("Value"), minimum=0, validators=[InputRequired(_l("Write the value."))])
-    reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason for the change"), filters=[stripped], validators=[Length(max=2000)])
 
 
 class FigureForm(FigureValueForm):
@@ -259,14 +255,14 @@ class FigureForm(FigureValueForm):
 
 
 class DeleteForm(BrowserForm):
-    reason = TextAreaField(_l("Reason for deleting"), filters=[_stripped], validators=[
+    reason = TextAreaField(_l("Reason for deleting"), filters=[stripped], validators=[
         DataRequired(_l("Write the reason for deleting: it is kept in the audit trail.")), Length(max=2000)])
 
 
 # ------------------------------------------------------------------ expert assessment
 
 class AssessmentForm(BrowserForm):
-    reason = TextAreaField(_l("Reason for the change"), filters=[_stripped], validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason for the change"), filters=[stripped], validators=[Length(max=2000)])
 
     def criterion_fields(self):
         return [(criterion, self[f"{criterion}_score"], self[f"{criterion}_reasoning"]) for criterion in CRITERIA]
@@ -284,7 +280,7 @@ for _criterion in CRITERIA:
         choices=[SelectChoice(score, SCORE_LABELS[score]) for score in range(SCORE_MIN, SCORE_MAX + 1)],
         validators=[InputRequired(_l("Choose a score from 0 to 5."))]))
     setattr(AssessmentForm, f"{_criterion}_reasoning", TextAreaField(
-        _l("Reasoning"), filters=[_stripped], validators=[
+        _l("Reasoning"), filters=[stripped], validators=[
             DataRequired(_l("Write the reasoning for this score.")), Length(max=4000)]))
 
 
@@ -295,7 +291,7 @@ HAND_UNIT_LABELS = {"per_100": _l("per 100 recipients"), "percent": _l("per cent
 
 
 class IndicatorForm(BrowserForm):
-    code = StringField(_l("Code"), filters=[_stripped], validators=[
+    code = StringField(_l("Code"), filters=[stripped], validators=[
         DataRequired(_l("Write a code.")), Length(max=60)])
     kind = SelectField(_l("What is computed"), choices=[
         SelectChoice("item_top2", _l("Share of recipients who agree (4–5) with the chosen items, per cent")),
@@ -332,11 +328,11 @@ class IndicatorForm(BrowserForm):
 LANGUAGE_LABELS = {"kk": _l("in Kazakh"), "ru": _l("in Russian"), "uk": _l("in Ukrainian"), "en": _l("in English")}
 for _language in LANGUAGES:
     setattr(IndicatorForm, f"name_{_language}", StringField(
-        _l("Name %(language)s", language=LANGUAGE_LABELS[_language]), filters=[_stripped],
+        _l("Name %(language)s", language=LANGUAGE_LABELS[_language]), filters=[stripped],
         validators=[DataRequired(_l("Write the name in every language.")), Length(max=300)],
         render_kw={"lang": _language}))
     setattr(IndicatorForm, f"method_{_language}", TextAreaField(
-        _l("Method %(language)s", language=LANGUAGE_LABELS[_language]), filters=[_stripped],
+        _l("Method %(language)s", language=LANGUAGE_LABELS[_language]), filters=[stripped],
         validators=[DataRequired(_l("Write how it is computed, in every language.")), Length(max=4000)],
         render_kw={"lang": _language}))
 

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from survey_app.forms import BrowserForm
+from survey_app.forms import BrowserForm, stripped
 from survey_app.i18n import LANGUAGE_NAMES
 from survey_app.instruments.runtime import Question
 from survey_app.models.base import LANGUAGES
@@ -26,8 +26,8 @@ def language_choices() -> list[SelectChoice]:
 
 class BatchForm(BrowserForm):
     provider = SelectField(_l("Provider"), coerce=int, validators=[InputRequired(_l("Choose the provider."))])
-    number = StringField(_l("Batch number"), validators=[
-        InputRequired(_l("Write the batch number, as written on the bundle.")),
+    number = StringField(_l("Batch number"), filters=[stripped], validators=[
+        DataRequired(_l("Write the batch number, as written on the bundle.")),
         Length(max=40, message=_l("At most %(max)d characters.")),
     ])
     collected_on = DateField(_l("Date the questionnaires were collected"), validators=[

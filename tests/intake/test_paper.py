@@ -265,3 +265,21 @@ def test_a_batch_number_is_unique_per_provider_and_the_date_within_the_campaign(
                         data={"provider": participant.provider_id, "number": "B-2", "collected_on": "2000-01-01"})
     assert early.status_code == 422
     assert "the questionnaires must have been collected then" in text_of(early)
+
+
+def test_a_batch_number_of_spaces_is_refused_and_one_with_spaces_around_is_stored_without_them(client, core, site,
+                                                                                               staff):
+    participant = site(core)
+    sign_in(client, staff("admin"))
+    blank = client.post(f"/staff/intake/batches?campaign={participant.campaign_id}",
+                        data={"provider": participant.provider_id, "number": "   ",
+                              "collected_on": participant.campaign.starts_on.isoformat()})
+    assert blank.status_code == 422
+    assert "Write the batch number, as written on the bundle." in text_of(blank)
+    assert db.session.scalar(select(PaperBatch).where(PaperBatch.campaign_provider_id == participant.id)) is None
+    batch, _location = new_batch(client, participant, "B-7")
+    padded = client.post(f"/staff/intake/batches?campaign={participant.campaign_id}",
+                         data={"provider": participant.provider_id, "number": "  B-7 ",
+                               "collected_on": participant.campaign.starts_on.isoformat()})
+    assert padded.status_code == 422, "the same number with spaces around it is the same batch"
+    assert "There is already a batch B-7" in text_of(padded)
