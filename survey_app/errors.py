@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import sqlite3
+
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey_app.extensions import db
+from survey_app.i18n import request_language
+
+# How long a client is asked to wait when the database cannot answer (PostgreSQL restarting takes seconds).
+RETRY_AFTER_SECONDS = 30
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -18,6 +26,8 @@ def _messages() -> dict[int, tuple[str, str]]:
         405: (_("Not allowed"), _("This page cannot be used this way.")),
         413: (_("Too much data"), _("What you sent is too large. Please shorten it and try again.")),
         429: (_("Too many attempts"), _("Please wait a few minutes before trying again.")),
+        503: (_("The system is briefly unavailable"),
+              _("Nothing you did caused this. Please try again in a minute.")),
         500: (_("Something went wrong on our side"),
               _("Nothing you did caused this. Please try again in a few minutes.")),
     }
@@ -32,6 +42,46 @@ def render_error(status: int, title: str | None = None, message: str | None = No
     )
 
 
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether the database could not answer for now — PostgreSQL stopped, restarting or refusing connections
+    (psycopg raises ``OperationalError`` for those; a missing table is a ``ProgrammingError``), or SQLite still
+    locked by another writer after its busy timeout — rather than a fault in the application."""
+    if not isinstance(error, OperationalError):
+        return False
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return "locked" in str(error.orig) or "busy" in str(error.orig)
+    return True
+
+
+def prepare_for_unavailable_database() -> None:
+    """Roll back, log, and fix the language without the signed-in user, whom reading needs the database."""
+    db.session.rollback()
+    current_app.logger.warning("Database unavailable: %s", request.path, exc_info=True)
+    if "language" not in g:
+        g.language = request_language(ask_user=False)
+
+
+def unavailable_answer():
+    """503 with Retry-After: the request changed nothing (its transaction is rolled back), so the client may send
+    it again as it was. The JSON submission endpoint gets JSON, everyone else the error page."""
+    prepare_for_unavailable_database()
+    if request.endpoint == "survey.submit_json":
+        with force_locale(g.get("submission_language") or str(get_locale())):
+            message = _("Your answers could not be stored just now. Nothing was saved: please send them again, "
+                        "with the same submission key, in a minute.")
+        answer = {"status": "unavailable", "message": message}, 503
+    else:
+        try:
+            answer = render_error(503)
+        except Exception:  # the page itself needed the database (a signed-in user's menu)
+            title, message = _messages()[503]
+            answer = f"{title}. {message}", 503, {"Content-Type": "text/plain; charset=utf-8"}
+    response = current_app.make_response(answer)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -44,10 +94,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # An exception after the view (the commit) reaches here as a 500 wrapping it.
+        if database_unavailable(getattr(error, "original_exception", None)):
+            return unavailable_answer()
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
+        if database_unavailable(error):
+            return unavailable_answer()
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return render_error(500)

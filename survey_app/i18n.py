@@ -18,8 +18,14 @@ def supported(language: str | None) -> bool:
 
 def select_locale() -> str:
     """Pick the interface language once per request and cache it on ``g``."""
-    if "language" in g:
-        return g.language
+    if "language" not in g:
+        g.language = request_language()
+    return g.language
+
+
+def request_language(ask_user: bool = True) -> str:
+    """The language a request asks for: ``?lang=``, then the session's, then the signed-in user's (unless
+    ``ask_user`` is false: reading the user needs the database), then the browser's."""
     chosen = request.args.get("lang")
     if supported(chosen):
         if not g.get("leave_no_trace"):
@@ -27,7 +33,7 @@ def select_locale() -> str:
         language = chosen
     elif supported(session.get("lang")):
         language = session["lang"]
-    elif getattr(current_user, "is_authenticated", False) and supported(current_user.language):
+    elif ask_user and getattr(current_user, "is_authenticated", False) and supported(current_user.language):
         language = current_user.language
     else:
         language = (
@@ -35,7 +41,6 @@ def select_locale() -> str:
             or g.get("offered_language")  # e.g. a campaign's first language
             or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
-    g.language = language
     return language
 
 

@@ -28,6 +28,7 @@ def _messages() -> dict[int, str]:
         404: _("Not found."),
         405: _("Only GET requests are allowed."),
         500: _("Something went wrong on our side. Please try again in a few minutes."),
+        503: _("The system is briefly unavailable. Please try again in a minute."),
     }
 
 
@@ -52,6 +53,13 @@ def init_errors(bp) -> None:
 
     @bp.errorhandler(Exception)
     def unexpected(error: Exception):
+        from survey_app.errors import RETRY_AFTER_SECONDS, database_unavailable, prepare_for_unavailable_database
+
+        if database_unavailable(error):
+            prepare_for_unavailable_database()
+            answer = json_error(503)
+            answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return answer
         db.session.rollback()
         current_app.logger.exception("Unhandled error in the API")
         return json_error(500)

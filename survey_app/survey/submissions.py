@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
@@ -43,6 +43,7 @@ def submit_json(link_code: str):
     language = payload.get("language") if isinstance(payload, dict) else None
     if language not in current_app.config["LANGUAGES"]:
         language = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    g.submission_language = language  # for an error answered outside this view (the database unavailable)
     with force_locale(language):
         return _submit(link_code, payload, language)
 
