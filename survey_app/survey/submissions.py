@@ -4,6 +4,11 @@ clients that collect answers themselves (like an XLSForm client posting a finish
 ``POST /s/<link_code>/responses`` with ``{"submission_key": "<uuid>", "language": "kk",
 "mode": "kiosk", "answers": {"access_easy": "4", …}}``. The same rules as the web survey apply
 (options, skip logic, constraints, text limits); the same key twice stores one response.
+
+Answers: ``201 {"status": "stored"}``; ``200 {"status": "already_stored"}`` for a key stored before;
+``4xx {"status": "refused", "message": …}`` (422 with ``errors`` per question) — sending it again will not help;
+``503 {"status": "unavailable", …}`` with ``Retry-After`` while the database cannot answer (``survey_app.errors``)
+— nothing was stored, send the same body again later.
 """
 
 from __future__ import annotations
