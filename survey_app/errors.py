@@ -5,14 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 from flask import Flask, current_app, g, render_template, request
-from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey_app.extensions import db
-from survey_app.i18n import request_language
+from survey_app.i18n import request_language, use_language
 
 # How long a client is asked to wait when the database cannot answer (PostgreSQL restarting takes seconds).
 RETRY_AFTER_SECONDS = 30
@@ -58,7 +57,7 @@ def prepare_for_unavailable_database() -> None:
     db.session.rollback()
     current_app.logger.warning("Database unavailable: %s", request.path, exc_info=True)
     if "language" not in g:
-        g.language = request_language(ask_user=False)
+        use_language(request_language(ask_user=False))
 
 
 def unavailable_answer():
@@ -66,10 +65,9 @@ def unavailable_answer():
     it again as it was. The JSON submission endpoint gets JSON, everyone else the error page."""
     prepare_for_unavailable_database()
     if request.endpoint == "survey.submit_json":
-        with force_locale(g.get("submission_language") or str(get_locale())):
-            message = _("Your answers could not be stored just now. Nothing was saved: please send them again, "
-                        "with the same submission key, in a minute.")
-        answer = {"status": "unavailable", "message": message}, 503
+        answer = {"status": "unavailable",
+                  "message": _("Your answers could not be stored just now. Nothing was saved: please send them "
+                               "again, with the same submission key, in a minute.")}, 503
     else:
         try:
             answer = render_error(503)

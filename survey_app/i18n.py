@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from flask import Flask, Request, current_app, g, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user
 from werkzeug.formparser import FormDataParser
 
@@ -21,6 +22,13 @@ def select_locale() -> str:
     if "language" not in g:
         g.language = request_language()
     return g.language
+
+
+def use_language(language: str) -> None:
+    """Answer the rest of this request in ``language`` — one the request names itself (the JSON submission's
+    body), or one chosen without the database when it cannot answer."""
+    g.language = language
+    refresh()  # Flask-Babel keeps the locale it selected first
 
 
 def request_language(ask_user: bool = True) -> str:

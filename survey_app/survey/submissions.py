@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, g, request
-from flask_babel import force_locale
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from survey_app.campaigns.codes import normalise_code
 from survey_app.extensions import csrf, db
+from survey_app.i18n import use_language
 from survey_app.instruments.runtime import compiled_version
 from survey_app.models import Campaign, CampaignProvider, InstrumentVersion, Provider, ServiceStandard
 from survey_app.models.base import today
@@ -48,9 +48,8 @@ def submit_json(link_code: str):
     language = payload.get("language") if isinstance(payload, dict) else None
     if language not in current_app.config["LANGUAGES"]:
         language = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
-    g.submission_language = language  # for an error answered outside this view (the database unavailable)
-    with force_locale(language):
-        return _submit(link_code, payload, language)
+    use_language(language)  # errors answered outside this view (the database unavailable) too
+    return _submit(link_code, payload, language)
 
 
 def _submit(link_code: str, payload, language: str):
