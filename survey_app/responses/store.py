@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, select, text
@@ -34,6 +34,7 @@ class ParticipantContext:
     provider_id: int
     instrument_version_id: int
     instrument: CompiledInstrument
+    published_at: datetime | None  # of the instrument version: with its id, the instrument that checked the answers
     context: dict[str, str]  # as context_values makes it
 
 
@@ -111,6 +112,46 @@ class PreparedResponse:
     paper_batch: str | None = None
 
 
+class ParticipantChanged(Exception):
+    """The participant a submission was checked against is no longer as it was (its campaign closed, its
+    provider re-described, another instrument): nothing was stored; check the answers again."""
+
+
+def store_submission(item: PreparedResponse) -> int | None:
+    """One submission whose participant was read before its answers were checked: its response id, or None
+    when its key was stored before (a retry).
+
+    PostgreSQL: one statement (``_SUBMISSION``) stores the response and its answers on condition that the
+    participant is still what the answers were checked against — the campaign open on the day, the same
+    instrument version as published then, the provider's setting and standards, the campaign's country —
+    and raises ``ParticipantChanged`` when it is not, storing nothing; so the participant may be one kept
+    in memory. Other databases: ``store_responses`` (the caller read the participant in this transaction).
+    """
+    participant = item.participant
+    if not isinstance(participant, ParticipantContext) or db.session.connection().dialect.name != "postgresql":
+        stored = store_responses([item], skip_stored=True)
+        return stored[0] if stored else None
+    instrument = participant.instrument
+    values = {**participant.context, **item.answers}
+    shown = shown_questions(instrument, values)
+    answers = answer_rows(instrument, values, item.answers, None, shown)
+    db.session.flush()
+    response_id, current = db.session.connection().execute(_SUBMISSION, {
+        **participant.context, **profile_columns(instrument, values, item.answers, shown),
+        "participant_id": participant.id, "instrument_version_id": participant.instrument_version_id,
+        "published_at": participant.published_at, "submission_key": item.submission_key,
+        "language": item.language, "mode": item.mode, "submitted_on": item.submitted_on,
+        "paper_batch": item.paper_batch,
+        # Numbers are finite (validation refuses NaN and infinities), so the JSON is valid.
+        "answers": json.dumps(answers, ensure_ascii=False, allow_nan=False),
+    }).one()
+    if not current:
+        raise ParticipantChanged()
+    if response_id is not None:
+        _alert_comments(answers, lambda _row: response_id)
+    return response_id
+
+
 def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False) -> list[int]:
     """Insert responses and their answers (one statement each, whatever their number); their ids.
 
@@ -154,13 +195,17 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
                        for row in answer_rows(instrument, values, answers, response_id, shown)]
     if rows_of_answers:
         _insert_answers(connection, rows_of_answers)
-    # Comments that may reveal abuse: their alerts, in the same transaction. Only a response with a comment
-    # the word list matches can raise one, so only those are read back.
-    comments = [row for row in rows_of_answers if row["text"] is not None]
+    _alert_comments(rows_of_answers, lambda row: row["response_id"])
+    return [response_id for _part, response_id in stored]
+
+
+def _alert_comments(rows: list[dict], response_of) -> None:
+    """Comments that may reveal abuse: their alerts, in the same transaction. Only a response with a comment
+    the word list matches can raise one, so only those are read back."""
+    comments = [row for row in rows if row["text"] is not None]
     if comments:
         words = word_list()
-        raise_safeguarding_alerts(sorted({row["response_id"] for row in comments if words.matches(row["text"])}))
-    return [response_id for _part, response_id in stored]
+        raise_safeguarding_alerts(sorted({response_of(row) for row in comments if words.matches(row["text"])}))
 
 
 ANSWER_COLUMNS = ("response_id", "item_id", "choice", "score", "number", "text")
@@ -172,6 +217,36 @@ _ANSWERS_FROM_JSON = text(
     "FROM json_to_recordset(CAST(:rows AS json)) AS given("
     + ", ".join(f"{name} {_ANSWER.c[name].type.compile(dialect=postgresql.dialect())}" for name in ANSWER_COLUMNS)
     + ")"
+)
+
+
+_RESPONSE_VALUES = ("submission_key", "language", "mode", "submitted_on", "paper_batch",
+                    *(name for name in PROFILE_COLUMNS if name != "recipient_category"))
+_STANDARDS = 'string_agg(s.code, \' \' ORDER BY s.code COLLATE "C")'  # as Python's sorted() orders codes
+_SUBMISSION = text(
+    # The participant, if it is still what the answers were checked against (no row if not).
+    "WITH participant AS (SELECT cp.campaign_id, cp.provider_id, c.instrument_version_id"
+    " FROM campaign_provider cp JOIN campaign c ON c.id = cp.campaign_id"
+    " JOIN instrument_version v ON v.id = c.instrument_version_id JOIN provider p ON p.id = cp.provider_id"
+    " WHERE cp.id = :participant_id AND c.instrument_version_id = :instrument_version_id"
+    " AND v.published_at IS NOT DISTINCT FROM :published_at"
+    " AND c.closed_at IS NULL AND c.starts_on <= :submitted_on AND :submitted_on <= c.ends_on"
+    " AND c.country IS NOT DISTINCT FROM :country AND p.setting IS NOT DISTINCT FROM :provider_setting"
+    f" AND coalesce((SELECT {_STANDARDS} FROM provider_standard ps"
+    " JOIN service_standard s ON s.id = ps.service_standard_id WHERE ps.provider_id = p.id), '')"
+    " = :provider_standards),"
+    # Its response, unless the key was stored before; the category's id looked up from its code.
+    " stored AS (INSERT INTO response (campaign_id, provider_id, instrument_version_id, recipient_category_id, "
+    + ", ".join(_RESPONSE_VALUES) + ") SELECT campaign_id, provider_id, instrument_version_id,"
+    " (SELECT id FROM recipient_category WHERE code = :recipient_category), "
+    + ", ".join(f":{name}" for name in _RESPONSE_VALUES)
+    + " FROM participant ON CONFLICT (submission_key) DO NOTHING RETURNING id),"
+    # Its answers, sent as one JSON parameter (as _ANSWERS_FROM_JSON).
+    " answers AS (INSERT INTO answer (" + ", ".join(ANSWER_COLUMNS) + ") SELECT stored.id, "
+    + ", ".join(f"given.{name}" for name in ANSWER_COLUMNS[1:])
+    + " FROM stored CROSS JOIN json_to_recordset(CAST(:answers AS json)) AS given("
+    + ", ".join(f"{name} {_ANSWER.c[name].type.compile(dialect=postgresql.dialect())}" for name in ANSWER_COLUMNS[1:])
+    + ")) SELECT (SELECT id FROM stored) AS response_id, EXISTS (SELECT 1 FROM participant) AS current"
 )
 
 

@@ -17,24 +17,26 @@ import re
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
 
-from survey_app.campaigns.codes import normalise_code
-from survey_app.extensions import csrf, db
+from survey_app.extensions import csrf
 from survey_app.i18n import use_language
-from survey_app.instruments.runtime import compiled_version
-from survey_app.models import Campaign, CampaignProvider, InstrumentVersion, Provider, ServiceStandard
 from survey_app.models.base import today
-from survey_app.models.campaigns import campaign_open
-from survey_app.models.providers import provider_standard
-from survey_app.responses.store import ParticipantContext, PreparedResponse, context_values, store_responses
+from survey_app.responses.store import (
+    ParticipantChanged,
+    ParticipantContext,
+    PreparedResponse,
+    context_values,
+    store_submission,
+)
 from survey_app.responses.validation import check_answers, read_answers
 from survey_app.survey import bp
+from survey_app.survey.participants import forget, participant_context
 from survey_app.survey.services import SurveyUnavailable
 
 MAX_BODY = 64 * 1024
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9:_.-]{8,40}$")
 SUBMISSION_MODES = ("web", "kiosk")
+CHECKS = 3  # a participant found changed is read again; more than twice in one request is not a survey any more
 
 
 def _problem(status: int, message: str, **extra):
@@ -63,66 +65,40 @@ def _submit(link_code: str, payload, language: str):
     mode = payload.get("mode", "web")
     if mode not in SUBMISSION_MODES:
         return _problem(400, _("The mode must be web or kiosk."))
-    try:
-        participant = _load_participant(link_code)
-    except SurveyUnavailable as problem:
-        status = 404 if problem.reason == "unknown_link" else 410
-        return _problem(status, _("This survey address is not known.") if status == 404
-                        else _("This survey is closed. Thank you for wanting to take part."))
+    for _attempt in range(CHECKS):
+        try:
+            participant, kept = participant_context(link_code)
+        except SurveyUnavailable as problem:
+            status = 404 if problem.reason == "unknown_link" else 410
+            return _problem(status, _("This survey address is not known.") if status == 404
+                            else _("This survey is closed. Thank you for wanting to take part."))
+        try:
+            return _check_and_store(participant, kept, payload["answers"], key, mode, language)
+        except ParticipantChanged:  # since it was read: check the answers against it as it is now
+            forget(link_code)
+    raise ParticipantChanged(f"The participant of {link_code} changed {CHECKS} times during one submission.")
+
+
+def _check_and_store(participant: ParticipantContext, kept: bool, raw: dict, key: str, mode: str, language: str):
+    """Check the answers against the participant and store them. A participant ``kept`` in memory may have
+    changed since: the store checks that, and a refusal is given only against the participant read now."""
     instrument = participant.instrument
-    raw = payload["answers"]
     unknown = sorted(str(name) for name in raw if name not in instrument.questions)
+    if unknown and kept:
+        raise ParticipantChanged()
     if unknown:
         return _problem(422, _("These are not questions of this questionnaire: %(names)s.",
                                names=", ".join(unknown[:10])))
     answers, problems = read_answers(instrument, raw, codes=False)
     problems += check_answers(instrument, context_values(participant), answers, language,
                               ignore={problem.question for problem in problems})
+    if problems and kept:
+        raise ParticipantChanged()
     if problems:
         return _problem(422, _("Some answers cannot be stored. Nothing was saved."),
                         errors=[{"question": p.question, "message": p.message} for p in problems])
-    stored = store_responses([PreparedResponse(participant=participant, answers=answers, language=language,
-                                               mode=mode, submitted_on=today(), submission_key=key)],
-                             skip_stored=True)
-    if not stored:  # the key was taken: this questionnaire was stored before (a retry)
+    stored = store_submission(PreparedResponse(participant=participant, answers=answers, language=language,
+                                               mode=mode, submitted_on=today(), submission_key=key))
+    if stored is None:  # the key was taken: this questionnaire was stored before (a retry)
         return {"status": "already_stored"}, 200
     return {"status": "stored"}, 201
-
-
-_CP, _CAMPAIGN, _VERSION, _PROVIDER, _STANDARD = (
-    CampaignProvider.__table__, Campaign.__table__, InstrumentVersion.__table__, Provider.__table__,
-    ServiceStandard.__table__)
-# Built once, and Core columns rather than ORM objects: a submission needs a dozen values of the participant,
-# its campaign, instrument version and provider (one row per standard of the provider), not their objects.
-_PARTICIPANT = (
-    select(_CP.c.id, _CP.c.campaign_id, _CP.c.provider_id, _CAMPAIGN.c.instrument_version_id, _VERSION.c.status,
-           _VERSION.c.published_at, _CAMPAIGN.c.country, _CAMPAIGN.c.starts_on, _CAMPAIGN.c.ends_on,
-           _CAMPAIGN.c.closed_at, _PROVIDER.c.setting, _STANDARD.c.code)
-    .select_from(
-        _CP.join(_CAMPAIGN, _CAMPAIGN.c.id == _CP.c.campaign_id)
-        .join(_VERSION, _VERSION.c.id == _CAMPAIGN.c.instrument_version_id)
-        .join(_PROVIDER, _PROVIDER.c.id == _CP.c.provider_id)
-        .outerjoin(provider_standard, provider_standard.c.provider_id == _PROVIDER.c.id)
-        .outerjoin(_STANDARD, _STANDARD.c.id == provider_standard.c.service_standard_id))
-    .where(_CP.c.link_code == bindparam("link_code"))
-)
-
-
-def _load_participant(link_code: str) -> ParticipantContext:
-    """The participant behind the link with all a submission reads from it, in one query; the survey's
-    rules of ``participant_by_link`` (unknown link, closed campaign) applied to it."""
-    rows = db.session.connection().execute(_PARTICIPANT, {"link_code": normalise_code(link_code)[:16]}).all()
-    if not rows:
-        raise SurveyUnavailable("unknown_link")
-    first = rows[0]
-    if not campaign_open(first.starts_on, first.ends_on, first.closed_at, today()):
-        raise SurveyUnavailable("closed")
-    return ParticipantContext(
-        id=first.id, campaign_id=first.campaign_id, provider_id=first.provider_id,
-        instrument_version_id=first.instrument_version_id,
-        instrument=compiled_version(first.instrument_version_id, first.status, first.published_at),
-        # As context_values makes it from the objects.
-        context={"provider_setting": first.setting,
-                 "provider_standards": " ".join(sorted(row.code for row in rows if row.code is not None)),
-                 "country": first.country},
-    )

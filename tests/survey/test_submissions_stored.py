@@ -11,18 +11,20 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from survey_app.extensions import db as _db
 from survey_app.models import (
     Answer,
+    CampaignProvider,
     InstrumentVersion,
     Item,
     RecipientCategory,
     Response,
     SafeguardingAlert,
+    ServiceStandard,
 )
-from survey_app.models.base import today
+from survey_app.models.base import today, utcnow
 from survey_app.responses.store import PreparedResponse, store_responses
 from tests.survey.conftest import seeded_app
 from tests.survey.helpers import make_site
@@ -160,3 +162,83 @@ def test_answers_arrive_exactly_as_given(stored_app):
             got = stored[row["item_id"]]
             assert (got.choice, got.score, got.text) == (row["choice"], row["score"], row["text"])
             assert got.number == row["number"] and str(got.number) == str(row["number"])
+
+
+# On PostgreSQL the participant behind a link is kept in memory after the first submission and checked by the
+# statement that stores (survey_app.survey.participants): each change below must be seen by the next submission.
+
+def _change(app, link_code: str, change) -> None:
+    with app.app_context():
+        change(_db.session.scalar(select(CampaignProvider).where(CampaignProvider.link_code == link_code)))
+        _db.session.commit()
+
+
+def _stored_keys(app, provider_id: int) -> list[str]:
+    with app.app_context():
+        return sorted(_db.session.scalars(select(Response.submission_key).where(Response.provider_id == provider_id)))
+
+
+def test_a_campaign_closed_since_the_last_submission_refuses_the_next(stored_app):
+    link_code, provider_id = _new_participant(stored_app)
+    assert _post(stored_app, link_code, "closed-0000-0001").status_code == 201
+    _change(stored_app, link_code, lambda participant: setattr(participant.campaign, "closed_at", utcnow()))
+    refused = _post(stored_app, link_code, "closed-0000-0002")
+    assert refused.status_code == 410
+    assert refused.json["message"] == "Этот опрос завершён. Спасибо, что хотели принять участие."
+    assert _stored_keys(stored_app, provider_id) == ["closed-0000-0001"]
+
+
+def test_a_provider_re_described_since_the_last_submission_is_checked_as_it_is_now(stored_app):
+    link_code, provider_id = _new_participant(stored_app)  # residential: its module is asked
+    assert _post(stored_app, link_code, "moved-0000-0001", {"living_food": "4"}).status_code == 201
+    _change(stored_app, link_code, lambda participant: setattr(participant.provider, "setting", "home_care"))
+    refused = _post(stored_app, link_code, "moved-0000-0002", {"living_food": "4"})
+    assert refused.status_code == 422 and [error["question"] for error in refused.json["errors"]] == ["living_food"]
+    assert _post(stored_app, link_code, "moved-0000-0003", {"home_visits_punctual": "5"}).status_code == 201
+    with stored_app.app_context():
+        stored = _db.session.execute(
+            select(Response.submission_key, Item.name).join(Answer, Answer.response_id == Response.id)
+            .join(Item, Item.id == Answer.item_id).where(Response.provider_id == provider_id)
+            .order_by(Response.submission_key)).all()
+    assert [tuple(row) for row in stored] == [("moved-0000-0001", "living_food"),
+                                             ("moved-0000-0003", "home_visits_punctual")]
+
+
+def test_a_standard_added_since_the_last_submission_opens_its_module_at_once(stored_app):
+    """Kept in memory, the participant without the standard would refuse these answers: a refusal is given only
+    against the participant as it is now."""
+    link_code, provider_id = _new_participant(stored_app)
+    assert _post(stored_app, link_code, "added-0000-0001").status_code == 201
+
+    def add_standard(participant):
+        participant.provider.standards = list(_db.session.scalars(
+            select(ServiceStandard).where(ServiceStandard.code.in_(["domestic_violence", "home_based"]))))
+
+    _change(stored_app, link_code, add_standard)
+    assert _post(stored_app, link_code, "added-0000-0002", {"victim_confidentiality": "5"}).status_code == 201
+    assert _stored_keys(stored_app, provider_id) == ["added-0000-0001", "added-0000-0002"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_submission_is_one_statement(postgres):
+    """After the first submission through a link: no read of the participant, the response and its answers
+    stored by one statement (then the commit)."""
+    app = seeded_app(postgres.create_database("sapa_survey_one_statement"))
+    link_code, provider_id = _new_participant(app)
+    assert _post(app, link_code, "first-0000-0001").status_code == 201
+    with app.app_context():
+        engine = _db.engine
+    statements = []
+
+    def count(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert _post(app, link_code, "again-0000-0002", {"overall_satisfaction": "5"}).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1 and statements[0].startswith("WITH participant AS")
+    assert _stored_keys(app, provider_id) == ["again-0000-0002", "first-0000-0001"]
+    with app.app_context():
+        _db.engine.dispose()
