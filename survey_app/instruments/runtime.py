@@ -43,7 +43,11 @@ class Question:
     parameters: dict[str, str] = field(default_factory=dict)
 
     def option(self, name: str) -> Option | None:
-        return next((option for option in self.options if option.name == name), None)
+        return self._options_by_name.get(name) if isinstance(name, str) else None
+
+    @cached_property
+    def _options_by_name(self) -> dict[str, Option]:
+        return {option.name: option for option in reversed(self.options)}  # the first of a name, as a scan finds
 
     @property
     def scored(self) -> bool:

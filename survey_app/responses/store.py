@@ -110,6 +110,7 @@ class PreparedResponse:
     submitted_on: date
     submission_key: str
     paper_batch: str | None = None
+    shown: list[Question] | None = None  # the questions these answers (and context) are asked, if known
 
 
 class ParticipantChanged(Exception):
@@ -128,15 +129,16 @@ def store_submission(item: PreparedResponse) -> int | None:
     in memory. Other databases: ``store_responses`` (the caller read the participant in this transaction).
     """
     participant = item.participant
-    if not isinstance(participant, ParticipantContext) or db.session.connection().dialect.name != "postgresql":
+    db.session.flush()  # as the session would before a statement of its own
+    connection = db.session.connection()
+    if not isinstance(participant, ParticipantContext) or connection.dialect.name != "postgresql":
         stored = store_responses([item], skip_stored=True)
         return stored[0] if stored else None
     instrument = participant.instrument
     values = {**participant.context, **item.answers}
-    shown = shown_questions(instrument, values)
+    shown = shown_questions(instrument, values) if item.shown is None else item.shown
     answers = answer_rows(instrument, values, item.answers, None, shown)
-    db.session.flush()
-    response_id, current = db.session.connection().execute(_SUBMISSION, {
+    response_id, current = connection.execute(_SUBMISSION, {
         **participant.context, **profile_columns(instrument, values, item.answers, shown),
         "participant_id": participant.id, "instrument_version_id": participant.instrument_version_id,
         "published_at": participant.published_at, "submission_key": item.submission_key,
@@ -171,7 +173,7 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
             instrument = compiled_instrument(participant.campaign.instrument_version)
             version_id = participant.campaign.instrument_version_id
         values = {**context_values(participant), **item.answers}
-        shown = shown_questions(instrument, values)
+        shown = shown_questions(instrument, values) if item.shown is None else item.shown
         rows.append({
             "submission_key": item.submission_key,
             "campaign_id": participant.campaign_id,

@@ -93,6 +93,9 @@ def allowed_values(question: Question, *, codes: bool) -> str:
 
 
 def _option(question: Question, token: str, codes: bool) -> Option:
+    exact = None if codes else question.option(token)
+    if exact is not None:  # as sent by an app: no need to compare every option
+        return exact
     folded = token.casefold()
     if codes:
         for code, option in key_codes(question):
@@ -171,14 +174,15 @@ def relevant_names(instrument: CompiledInstrument, values: dict) -> set[str]:
 
 
 def check_answers(instrument: CompiledInstrument, context: dict, answers: dict, language: str,
-                  ignore: set[str] = frozenset()) -> list[FieldProblem]:
+                  ignore: set[str] = frozenset(), shown: list[Question] | None = None) -> list[FieldProblem]:
     """The instrument's rules on a whole questionnaire: skip logic, required questions, constraints.
 
     ``ignore``: questions whose value could not be read (already reported, so a required question
-    is not reported twice).
+    is not reported twice). ``shown``: the questions these answers are asked, if known.
     """
     values = {**context, **answers}
-    relevant = relevant_names(instrument, values)
+    relevant = ({question.name for question in shown} if shown is not None
+                else relevant_names(instrument, values))
     problems = []
     for question in answered_questions(instrument):
         name = question.name

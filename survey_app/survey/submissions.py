@@ -25,7 +25,7 @@ from survey_app.responses.store import (
     ParticipantChanged,
     ParticipantContext,
     PreparedResponse,
-    context_values,
+    shown_questions,
     store_submission,
 )
 from survey_app.responses.validation import check_answers, read_answers
@@ -90,15 +90,16 @@ def _check_and_store(participant: ParticipantContext, kept: bool, raw: dict, key
         return _problem(422, _("These are not questions of this questionnaire: %(names)s.",
                                names=", ".join(unknown[:10])))
     answers, problems = read_answers(instrument, raw, codes=False)
-    problems += check_answers(instrument, context_values(participant), answers, language,
-                              ignore={problem.question for problem in problems})
+    shown = shown_questions(instrument, {**participant.context, **answers})
+    problems += check_answers(instrument, participant.context, answers, language,
+                              ignore={problem.question for problem in problems}, shown=shown)
     if problems and kept:
         raise ParticipantChanged()
     if problems:
         return _problem(422, _("Some answers cannot be stored. Nothing was saved."),
                         errors=[{"question": p.question, "message": p.message} for p in problems])
     stored = store_submission(PreparedResponse(participant=participant, answers=answers, language=language,
-                                               mode=mode, submitted_on=today(), submission_key=key))
+                                               mode=mode, submitted_on=today(), submission_key=key, shown=shown))
     if stored is None:  # the key was taken: this questionnaire was stored before (a retry)
         return {"status": "already_stored"}, 200
     return {"status": "stored"}, 201
