@@ -1,10 +1,12 @@
 """Safeguarding alerts raised from comments: as a response is stored, and by ``flask scan-comments``.
 
-``raise_safeguarding_alerts(response_ids)`` is called by every path that stores responses (the web
-survey's ``submit``, paper keying and file imports) inside their own transaction, so a response and
-its alert are stored together or not at all. ``scan_comments`` looks at every comment without an
-alert (after the word list changed, or for responses stored before this feature); both skip
-comments that already have one, so running them again adds nothing.
+``alert_new_comments(comments)`` is called by every path that stores responses (the web survey, the
+JSON submissions, paper keying and file imports: ``survey_app.responses.store``) inside their own
+transaction, so a response and its alert are stored together or not at all.
+``raise_safeguarding_alerts(response_ids)`` does the same for stored responses, read back by their ids;
+``scan_comments`` looks at every comment without an alert (after the word list changed, or for
+responses stored before this feature); both skip comments that already have one, so running them
+again adds nothing.
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ def _store(alerts: list[dict]) -> int:
     if alerts:
         db.session.execute(insert(SafeguardingAlert.__table__), alerts)
     return len(alerts)
+
+
+def alert_new_comments(comments: Iterable[tuple[int, int, str, int, int]]) -> int:
+    """Alerts for comments stored with their responses just now, given as (response, item, text, provider,
+    campaign) — nothing read back, and none has an alert yet; how many were made."""
+    return _store(_alert_rows(comments, word_list()))
 
 
 def raise_safeguarding_alerts(response_ids: Iterable[int]) -> int:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from survey_app.comments.alerts import raise_safeguarding_alerts, word_list
+from survey_app.comments.alerts import alert_new_comments
 from survey_app.extensions import db
 from survey_app.instruments.runtime import NOT_APPLICABLE, CompiledInstrument, Question, compiled_instrument
 from survey_app.models import Answer, CampaignProvider, RecipientCategory, Response
@@ -150,7 +150,8 @@ def store_submission(item: PreparedResponse) -> int | None:
     if not current:
         raise ParticipantChanged()
     if response_id is not None:
-        _alert_comments(answers, lambda _row: response_id)
+        _alert_comments([dict(row, response_id=response_id) for row in answers],
+                        {response_id: (participant.provider_id, participant.campaign_id)})
     return response_id
 
 
@@ -197,17 +198,18 @@ def store_responses(prepared: list[PreparedResponse], skip_stored: bool = False)
                        for row in answer_rows(instrument, values, answers, response_id, shown)]
     if rows_of_answers:
         _insert_answers(connection, rows_of_answers)
-    _alert_comments(rows_of_answers, lambda row: row["response_id"])
+    _alert_comments(rows_of_answers, {id_of[row["submission_key"]]: (row["provider_id"], row["campaign_id"])
+                                      for row in rows if row["submission_key"] in id_of})
     return [response_id for _part, response_id in stored]
 
 
-def _alert_comments(rows: list[dict], response_of) -> None:
-    """Comments that may reveal abuse: their alerts, in the same transaction. Only a response with a comment
-    the word list matches can raise one, so only those are read back."""
-    comments = [row for row in rows if row["text"] is not None]
+def _alert_comments(answers: list[dict], where: dict[int, tuple[int, int]]) -> None:
+    """Comments that may reveal abuse: their alerts, in the same transaction. ``where``: each response's
+    provider and campaign."""
+    comments = [(row["response_id"], row["item_id"], row["text"], *where[row["response_id"]])
+                for row in answers if row["text"] is not None]
     if comments:
-        words = word_list()
-        raise_safeguarding_alerts(sorted({response_of(row) for row in comments if words.matches(row["text"])}))
+        alert_new_comments(comments)
 
 
 ANSWER_COLUMNS = ("response_id", "item_id", "choice", "score", "number", "text")
