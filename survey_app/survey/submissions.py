@@ -18,6 +18,7 @@ import re
 from flask import current_app, request
 from flask_babel import gettext as _
 
+from survey_app.errors import unavailable_answer
 from survey_app.extensions import csrf
 from survey_app.i18n import use_language
 from survey_app.models.base import today
@@ -36,7 +37,7 @@ from survey_app.survey.services import SurveyUnavailable
 MAX_BODY = 64 * 1024
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9:_.-]{8,40}$")
 SUBMISSION_MODES = ("web", "kiosk")
-CHECKS = 3  # a participant found changed is read again; more than twice in one request is not a survey any more
+CHECKS = 3  # a participant found changed is read again; changed again and again, the client is asked to resend
 
 
 def _problem(status: int, message: str, **extra):
@@ -76,7 +77,8 @@ def _submit(link_code: str, payload, language: str):
             return _check_and_store(participant, kept, payload["answers"], key, mode, language)
         except ParticipantChanged:  # since it was read: check the answers against it as it is now
             forget(link_code)
-    raise ParticipantChanged(f"The participant of {link_code} changed {CHECKS} times during one submission.")
+    current_app.logger.warning("The participant of %s changed %s times during one submission", link_code, CHECKS)
+    return unavailable_answer()  # nothing was stored: the same body may be sent again
 
 
 def _check_and_store(participant: ParticipantContext, kept: bool, raw: dict, key: str, mode: str, language: str):

@@ -77,3 +77,22 @@ def test_no_csrf_token_is_needed_because_no_cookie_is_used(app, client, db, part
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     assert _post(client, participant).status_code == 201
     assert client.post(f"/s/{participant.link_code}", data={"action": "start"}).status_code == 400
+
+
+def test_a_participant_that_keeps_changing_asks_for_the_answers_again(client, db, participant, monkeypatch):
+    """Each store finds the participant changed since it was read (a campaign edited over and over during one
+    request): after three checks the client is told nothing was stored and to send the same body again."""
+    from survey_app.responses.store import ParticipantChanged
+    from survey_app.survey import submissions
+
+    checks = []
+
+    def changed(_prepared):
+        checks.append(1)
+        raise ParticipantChanged()
+
+    monkeypatch.setattr(submissions, "store_submission", changed)
+    answer = _post(client, participant, language="uk")
+    assert (answer.status_code, answer.json["status"], answer.headers["Retry-After"]) == (503, "unavailable", "30")
+    assert answer.json["message"].startswith("Зараз не вдалося зберегти відповіді.")
+    assert len(checks) == submissions.CHECKS and _responses(db, participant) == []
