@@ -17,7 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from survey_app.comments.alerts import alert_new_comments
 from survey_app.extensions import db
-from survey_app.instruments.runtime import NOT_APPLICABLE, CompiledInstrument, Question, compiled_instrument
+from survey_app.instruments.runtime import (
+    NOT_APPLICABLE,
+    CompiledInstrument,
+    Question,
+    compiled_instrument,
+    compiled_version,
+)
 from survey_app.models import Answer, CampaignProvider, RecipientCategory, Response
 from survey_app.responses.validation import MAX_TEXT_ANSWER
 
@@ -33,9 +39,14 @@ class ParticipantContext:
     campaign_id: int
     provider_id: int
     instrument_version_id: int
-    instrument: CompiledInstrument
+    status: str  # of the instrument version
     published_at: datetime | None  # of the instrument version: with its id, the instrument that checked the answers
     context: dict[str, str]  # as context_values makes it
+
+    @property
+    def instrument(self) -> CompiledInstrument:
+        """From the compiled instruments' own cache (which tests clear when they make a new database)."""
+        return compiled_version(self.instrument_version_id, self.status, self.published_at)
 
 
 def context_values(participant: CampaignProvider | ParticipantContext) -> dict[str, str]:
@@ -143,9 +154,7 @@ def store_submission(item: PreparedResponse) -> int | None:
         "participant_id": participant.id, "instrument_version_id": participant.instrument_version_id,
         "published_at": participant.published_at, "submission_key": item.submission_key,
         "language": item.language, "mode": item.mode, "submitted_on": item.submitted_on,
-        "paper_batch": item.paper_batch,
-        # Numbers are finite (validation refuses NaN and infinities), so the JSON is valid.
-        "answers": json.dumps(answers, ensure_ascii=False, allow_nan=False),
+        "paper_batch": item.paper_batch, "answers": _answers_json(answers),
     }).one()
     if not current:
         raise ParticipantChanged()
@@ -256,10 +265,14 @@ _SUBMISSION = text(
 
 def _insert_answers(connection, rows: list[dict]) -> None:
     if connection.dialect.name == "postgresql":
-        # Numbers are finite (validation refuses NaN and infinities), so the JSON is valid.
-        connection.execute(_ANSWERS_FROM_JSON, {"rows": json.dumps(rows, ensure_ascii=False, allow_nan=False)})
+        connection.execute(_ANSWERS_FROM_JSON, {"rows": _answers_json(rows)})
     else:
         connection.execute(insert(_ANSWER), rows)
+
+
+def _answers_json(rows: list[dict]) -> str:
+    # Numbers are finite (validation refuses NaN and infinities), so the JSON is valid.
+    return json.dumps(rows, ensure_ascii=False, allow_nan=False)
 
 
 @lru_cache(maxsize=8)

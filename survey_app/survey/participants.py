@@ -11,14 +11,10 @@ own write transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import bindparam, select
 
 from survey_app.campaigns.codes import normalise_code
 from survey_app.extensions import db
-from survey_app.instruments.runtime import compiled_version
 from survey_app.models import Campaign, CampaignProvider, InstrumentVersion, Provider, ServiceStandard
 from survey_app.models.base import today
 from survey_app.models.campaigns import campaign_open
@@ -46,65 +42,47 @@ _PARTICIPANT = (
 )
 
 
-@dataclass(frozen=True)
-class _Participant:
-    """The values kept per link: everything of ``ParticipantContext`` but the compiled instrument (that has its
-    own cache, which tests clear when they make a new database)."""
-
-    id: int
-    campaign_id: int
-    provider_id: int
-    instrument_version_id: int
-    status: str
-    published_at: datetime | None
-    context: dict[str, str]
-
-    def with_instrument(self) -> ParticipantContext:
-        return ParticipantContext(
-            id=self.id, campaign_id=self.campaign_id, provider_id=self.provider_id,
-            instrument_version_id=self.instrument_version_id,
-            instrument=compiled_version(self.instrument_version_id, self.status, self.published_at),
-            published_at=self.published_at, context=self.context)
-
-
-_known: dict[tuple[int, str], _Participant] = {}
+_known: dict[tuple[int, str], ParticipantContext] = {}
 
 
 def participant_context(link_code: str) -> tuple[ParticipantContext, bool]:
     """The participant behind the link with all a submission reads from it, and whether it was kept in memory
     (not read now); the survey's rules of ``participant_by_link`` (unknown link, closed campaign) applied to
     what is read."""
-    code = normalise_code(link_code)[:16]
-    key = (id(db.engine), code)
+    key = _key(link_code)
     known = _known.get(key)
     if known is not None:
-        return known.with_instrument(), True
-    known = _read(code)
+        return known, True
+    known = _read(key[1])
     if _remembered(known):
         if len(_known) >= KEEP_AT_MOST:
             _known.clear()
         _known[key] = known
-    return known.with_instrument(), False
+    return known, False
 
 
 def forget(link_code: str) -> None:
     """Read this link's participant from the database again next time (its store found it changed)."""
-    _known.pop((id(db.engine), normalise_code(link_code)[:16]), None)
+    _known.pop(_key(link_code), None)
 
 
-def _remembered(participant: _Participant) -> bool:
+def _key(link_code: str) -> tuple[int, str]:
+    return id(db.engine), normalise_code(link_code)[:16]
+
+
+def _remembered(participant: ParticipantContext) -> bool:
     """Only where the store checks what was kept, and only for a published instrument (it cannot change)."""
     return db.engine.dialect.name == "postgresql" and participant.status == "published"
 
 
-def _read(code: str) -> _Participant:
+def _read(code: str) -> ParticipantContext:
     rows = db.session.connection().execute(_PARTICIPANT, {"link_code": code}).all()
     if not rows:
         raise SurveyUnavailable("unknown_link")
     first = rows[0]
     if not campaign_open(first.starts_on, first.ends_on, first.closed_at, today()):
         raise SurveyUnavailable("closed")
-    return _Participant(
+    return ParticipantContext(
         id=first.id, campaign_id=first.campaign_id, provider_id=first.provider_id,
         instrument_version_id=first.instrument_version_id, status=first.status, published_at=first.published_at,
         # As context_values makes it from the objects.

@@ -85,23 +85,29 @@ def _check_and_store(participant: ParticipantContext, kept: bool, raw: dict, key
     """Check the answers against the participant and store them. A participant ``kept`` in memory may have
     changed since: the store checks that, and a refusal is given only against the participant read now."""
     instrument = participant.instrument
-    unknown = sorted(str(name) for name in raw if name not in instrument.questions)
-    if unknown and kept:
-        raise ParticipantChanged()
-    if unknown:
-        return _problem(422, _("These are not questions of this questionnaire: %(names)s.",
-                               names=", ".join(unknown[:10])))
-    answers, problems = read_answers(instrument, raw, codes=False)
-    shown = shown_questions(instrument, {**participant.context, **answers})
-    problems += check_answers(instrument, participant.context, answers, language,
-                              ignore={problem.question for problem in problems}, shown=shown)
-    if problems and kept:
-        raise ParticipantChanged()
-    if problems:
-        return _problem(422, _("Some answers cannot be stored. Nothing was saved."),
-                        errors=[{"question": p.question, "message": p.message} for p in problems])
+    answers, shown, refusal = _checked(participant, instrument, raw, language)
+    if refusal is not None:
+        if kept:
+            raise ParticipantChanged()
+        return refusal
     stored = store_submission(PreparedResponse(participant=participant, answers=answers, language=language,
                                                mode=mode, submitted_on=today(), submission_key=key, shown=shown))
     if stored is None:  # the key was taken: this questionnaire was stored before (a retry)
         return {"status": "already_stored"}, 200
     return {"status": "stored"}, 201
+
+
+def _checked(participant: ParticipantContext, instrument, raw: dict, language: str):
+    """The answers read, the questions they are asked, and the refusal if the instrument's rules refuse them."""
+    unknown = sorted(str(name) for name in raw if name not in instrument.questions)
+    if unknown:
+        return None, None, _problem(422, _("These are not questions of this questionnaire: %(names)s.",
+                                           names=", ".join(unknown[:10])))
+    answers, problems = read_answers(instrument, raw, codes=False)
+    shown = shown_questions(instrument, {**participant.context, **answers})
+    problems += check_answers(instrument, participant.context, answers, language,
+                              ignore={problem.question for problem in problems}, shown=shown)
+    if problems:
+        return answers, shown, _problem(422, _("Some answers cannot be stored. Nothing was saved."),
+                                        errors=[{"question": p.question, "message": p.message} for p in problems])
+    return answers, shown, None
