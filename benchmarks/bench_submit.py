@@ -4,7 +4,7 @@ by gunicorn (2 workers) on PostgreSQL, against a bare one-row insert through the
 Run with ``.venv/bin/python benchmarks/bench_submit.py`` (or ``make bench-load``). Needs the
 PostgreSQL server binaries and wrk: ``apt-get install postgresql wrk`` (Debian/Ubuntu). Options:
 ``--seconds`` (60), ``--sweep-seconds`` (10; 0 skips the sweep), ``--worker-class`` and
-``--threads`` (skip the sweep), ``--connections``, ``--providers`` (50), ``--seed``,
+``--threads`` (skip the sweep), ``--slices`` (6), ``--connections``, ``--providers`` (50), ``--seed``,
 ``--no-durable``.
 
 What it does, all in this run (nothing is hard-coded):
@@ -18,13 +18,17 @@ What it does, all in this run (nothing is hard-coded):
    applicable", comments in a third of them, some that raise a safeguarding alert);
 3. sweeps gunicorn worker classes (sync; gthread with 2, 4, 8 threads) for ``--sweep-seconds`` each
    and keeps the fastest whose p99 stays within the target — the output shows why;
-4. runs wrk (one thread, a Lua script: ``benchmarks/submit.lua``) for ``--seconds`` against the
-   submission endpoint, every request a new submission key, and prints submissions per second,
-   p50/p99 latency, errors and where the CPU went (gunicorn, PostgreSQL, wrk itself and other users
-   of the machine: the load generator shares the cores with the server, as does the database);
-5. checks that the stored responses equal the 2xx answers (plus any requests wrk cut off in flight
-   when it stopped, which it sent but never read), and that each has all its answer rows;
-6. runs the same against ``benchmarks/bare_wsgi.py`` (one-row insert, same stack) and prints the ratio.
+4. serves the application and ``benchmarks/bare_wsgi.py`` (a one-row insert through the same stack) at
+   once, both with that worker class, and runs wrk (one thread, a Lua script: ``benchmarks/submit.lua``)
+   against each in ``--slices`` alternating turns (full, bare, bare, full…; ``--seconds`` of each in all),
+   every request a new submission key — this machine is shared, and what else it is doing changes from
+   minute to minute: alternating makes that fall on both endpoints alike;
+5. prints, per turn and pooled, submissions per second, p50/p99 latency (from every latency wrk recorded),
+   errors and where the CPU went (gunicorn, PostgreSQL, wrk itself and other users of the machine: the
+   load generator shares the cores with the server, as does the database), and the ratio to the bare
+   endpoint;
+6. checks that the stored responses equal the 2xx answers (plus any requests wrk cut off in flight
+   when it stopped, which it sent but never read), and that each has all its answer rows.
 
 Targets: ≥ 400 submissions/s on 2 cores, p99 ≤ 250 ms, ≥ 60 % of the bare endpoint's rate.
 Exits non-zero when the stored count disagrees with what the server acknowledged.
@@ -80,7 +84,8 @@ class Run:
     errors: dict[str, int]
     latency_ms: dict[str, float]
     wrk_cpu: float
-    prefix: str
+    prefixes: list[str]  # of the submission keys: one per wrk run pooled into this one
+    histogram: list[tuple[int, int]]  # every latency recorded: (microseconds, count)
 
     @property
     def ok(self) -> int:
@@ -139,7 +144,50 @@ def run_wrk(server: Server, bodies: Path, seconds: float, connections: int, labe
         label=label, seconds=data["duration_us"] / 1e6, answered=data["answered"], sent=data["sent"],
         statuses=data["statuses"], errors=data["errors"],
         latency_ms={key: value / 1000 for key, value in data["latency_us"].items()},
-        wrk_cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), prefix=prefix)
+        wrk_cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), prefixes=[prefix],
+        histogram=[(value, count) for value, count in data["histogram"]])
+
+
+def pooled(runs: list[Run]) -> Run:
+    """Several wrk runs of one endpoint as one: counts added, latency percentiles from all their latencies."""
+    histogram: dict[int, int] = {}
+    for run in runs:
+        for value, count in run.histogram:
+            histogram[value] = histogram.get(value, 0) + count
+    ordered = sorted(histogram.items())
+    total = sum(count for _value, count in ordered)
+
+    def percentile(share: float) -> float:  # as wrk's: the lowest latency with at least that share at or below it
+        needed, seen = share * total, 0
+        for value, count in ordered:
+            seen += count
+            if seen >= needed:
+                return value / 1000
+        return float("nan")
+
+    statuses: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    for run in runs:
+        for status, count in run.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+        for kind, count in run.errors.items():
+            errors[kind] = errors.get(kind, 0) + count
+    return Run(
+        label=runs[0].label, seconds=sum(run.seconds for run in runs), answered=sum(run.answered for run in runs),
+        sent=sum(run.sent for run in runs), statuses=statuses, errors=errors,
+        latency_ms={"mean": sum(value * count for value, count in ordered) / max(1, total) / 1000,
+                    "p50": percentile(0.50), "p90": percentile(0.90), "p99": percentile(0.99),
+                    "max": ordered[-1][0] / 1000 if ordered else float("nan")},
+        wrk_cpu=sum(run.wrk_cpu for run in runs), prefixes=[prefix for run in runs for prefix in run.prefixes],
+        histogram=ordered)
+
+
+def added(meters: list[dict]) -> dict:
+    """CPU measured over several runs, as one."""
+    total = {key: sum(meter[key] for meter in meters) for key in ("wall", "server", "postgres", "load_generator",
+                                                                   "others", "idle")}
+    total["cores"] = sum(meter["cores"] * meter["wall"] for meter in meters) / total["wall"]
+    return total
 
 
 def default_connections(threads: int) -> int:
@@ -148,21 +196,45 @@ def default_connections(threads: int) -> int:
 
 
 def measure(site: Site, bodies: Path, worker_class: str, threads: int, seconds: float, connections: int | None,
-            label: str, app: str = "wsgi:app", path: str | None = None, warm_up: float = 3.0,
-            with_cpu: bool = False) -> tuple[Run, dict | None]:
-    server = start_server(site.environment, app=app, workers=WORKERS, worker_class=worker_class, threads=threads,
+            label: str) -> Run:
+    """The application alone with this worker class (the sweep)."""
+    server = start_server(site.environment, workers=WORKERS, worker_class=worker_class, threads=threads,
                           log=site.scratch / "gunicorn.log")
     try:
         connections = connections or default_connections(threads)
-        run_wrk(server, bodies, warm_up, connections, "warm", path)  # first requests compile and connect
-        meter = CpuMeter(server.process.pid, postmaster_pid(site.cluster))
-        meter.start()
-        run = run_wrk(server, bodies, seconds, connections, label, path)
-        cpu = meter.stop(run.wrk_cpu) if with_cpu else None
-        time.sleep(1.0)  # requests wrk cut off at the end finish on the server
-        return run, cpu
+        run_wrk(server, bodies, 3.0, connections, "warm")  # first requests compile and connect
+        return run_wrk(server, bodies, seconds, connections, label)
     finally:
         server.stop()
+
+
+def measure_alternating(site: Site, bodies: Path, worker_class: str, threads: int, seconds: float,
+                        connections: int, slices: int) -> dict[str, tuple[list[Run], list[dict]]]:
+    """Both endpoints served at once (the application and ``bare_wsgi``, same worker class), measured in
+    ``slices`` alternating turns of ``seconds / slices`` each — full, bare, bare, full, full, bare… — so a
+    change in what else this shared machine is doing falls on both alike. Each turn's runs and CPU, by label."""
+    paths = {"full": None, "bare": "/bench/bare"}
+    servers: dict[str, Server] = {}
+    try:
+        for label, app in (("full", "wsgi:app"), ("bare", "bare_wsgi:app")):
+            servers[label] = start_server(site.environment, app=app, workers=WORKERS, worker_class=worker_class,
+                                          threads=threads, log=site.scratch / f"gunicorn-{label}.log")
+        for label, server in servers.items():
+            run_wrk(server, bodies, 3.0, connections, "warm", paths[label])  # first requests compile and connect
+        turns: dict[str, tuple[list[Run], list[dict]]] = {label: ([], []) for label in servers}
+        for number in range(slices):
+            for label in ("full", "bare") if number % 2 == 0 else ("bare", "full"):
+                time.sleep(1.0)  # requests wrk cut off at the end of the last turn finish on the server
+                meter = CpuMeter(servers[label].process.pid, postmaster_pid(site.cluster))
+                meter.start()
+                run = run_wrk(servers[label], bodies, seconds / slices, connections, label, paths[label])
+                turns[label][0].append(run)
+                turns[label][1].append(meter.stop(run.wrk_cpu))
+        time.sleep(1.0)
+        return turns
+    finally:
+        for server in servers.values():
+            server.stop()
 
 
 def cpu_ms(cpu: dict, run: Run) -> float:
@@ -179,8 +251,8 @@ def per_request(cpu: dict, run: Run) -> str:
 
 def check_stored(site: Site, run: Run, table: str) -> tuple[bool, str]:
     """Stored rows of this run = 2xx answers + requests sent but never read (cut off at the end)."""
-    stored = query(site.database_url, f"SELECT count(*) FROM {table} WHERE submission_key LIKE %s",
-                   f"{run.prefix}-%")[0][0]
+    stored = query(site.database_url, f"SELECT count(*) FROM {table} WHERE submission_key LIKE ANY(%s)",
+                   [f"{prefix}-%" for prefix in run.prefixes])[0][0]
     unread = run.sent - run.answered
     failed = run.answered - run.ok
     good = run.ok <= stored <= run.ok + unread and failed == 0
@@ -199,7 +271,7 @@ def check_answers(site: Site, run: Run) -> tuple[bool, str]:
     """
     rows = query(site.database_url, """
         SELECT r.submission_key, count(a.item_id) FROM response r LEFT JOIN answer a ON a.response_id = r.id
-        WHERE r.submission_key LIKE %s GROUP BY r.submission_key""", f"{run.prefix}-%")
+        WHERE r.submission_key LIKE ANY(%s) GROUP BY r.submission_key""", [f"{prefix}-%" for prefix in run.prefixes])
     count = len(site.questionnaires)
     wrong = 0
     for key, answers in rows:
@@ -212,7 +284,8 @@ def check_answers(site: Site, run: Run) -> tuple[bool, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="of each endpoint, all turns together")
+    parser.add_argument("--slices", type=int, default=6, help="alternating turns of the two endpoints")
     parser.add_argument("--sweep-seconds", type=float, default=10.0)
     parser.add_argument("--worker-class", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=4)
@@ -251,7 +324,7 @@ def main() -> None:
                   "2 × requests served at once):")
             results = []
             for kind, count in SWEEP:
-                run, _cpu = measure(site, bodies, kind, count, args.sweep_seconds, args.connections, "sweep")
+                run = measure(site, bodies, kind, count, args.sweep_seconds, args.connections, "sweep")
                 name = kind if kind == "sync" else f"gthread, {count} threads"
                 print(f"    {name:<22} {run.line()}", flush=True)
                 results.append((run, kind, count, name))
@@ -265,9 +338,20 @@ def main() -> None:
         connections = args.connections or default_connections(threads)
         server_text = f"{WORKERS} × {worker_class}" + (f" ({threads} threads)" if worker_class == "gthread" else "")
 
-        print(f"\n  Full submissions, {args.seconds:.0f} s, gunicorn {server_text}, wrk 1 thread × {connections} "
-              f"connections; load average {load_average()}:", flush=True)
-        full, cpu = measure(site, bodies, worker_class, threads, args.seconds, connections, "full", with_cpu=True)
+        turn = args.seconds / args.slices
+        print(f"\n  Full submissions and the bare endpoint (one row, same stack: benchmarks/bare_wsgi.py), "
+              f"{args.seconds:.0f} s each in {args.slices} alternating turns of {turn:.0f} s, both served by "
+              f"gunicorn {server_text}, wrk 1 thread × {connections} connections; load average {load_average()}:",
+              flush=True)
+        turns = measure_alternating(site, bodies, worker_class, threads, args.seconds, connections, args.slices)
+        print("    turn     full/s   bare/s   full / bare")
+        for number, (one_full, one_bare) in enumerate(zip(turns["full"][0], turns["bare"][0], strict=True), 1):
+            ratio = one_full.rate / one_bare.rate if one_bare.rate else float("nan")
+            print(f"    {number:>4}  {one_full.rate:8.1f} {one_bare.rate:8.1f}   {100 * ratio:5.0f} %")
+        full, cpu = pooled(turns["full"][0]), added(turns["full"][1])
+        bare, bare_cpu = pooled(turns["bare"][0]), added(turns["bare"][1])
+
+        print(f"\n  Full submissions, {full.seconds:.0f} s in all:")
         print(f"    {full.line()}")
         print(f"    latency mean {full.latency_ms['mean']:.1f} ms, p90 {full.latency_ms['p90']:.1f} ms, "
               f"max {full.latency_ms['max']:.1f} ms")
@@ -284,10 +368,7 @@ def main() -> None:
         alerts = query(site.database_url, "SELECT count(*) FROM safeguarding_alert")[0][0]
         print(f"    safeguarding alerts raised along the way: {alerts:,}")
 
-        print(f"\n  Bare endpoint (one row, same stack: benchmarks/bare_wsgi.py), {args.seconds:.0f} s, same server "
-              f"and client; load average {load_average()}:", flush=True)
-        bare, bare_cpu = measure(site, bodies, worker_class, threads, args.seconds, connections, "bare",
-                                 app="bare_wsgi:app", path="/bench/bare", with_cpu=True)
+        print(f"\n  Bare endpoint, {bare.seconds:.0f} s in all:")
         print(f"    {bare.line()}")
         print(describe_cpu(bare_cpu))
         print(per_request(bare_cpu, bare))
@@ -297,6 +378,8 @@ def main() -> None:
             violations.append(text)
 
         ratio = full.rate / bare.rate if bare.rate else float("nan")
+        ratios = [one_full.rate / max(one_bare.rate, 1e-9) for one_full, one_bare in zip(turns["full"][0],
+                                                                                   turns["bare"][0], strict=True)]
         print(f"\n  Summary (load average {load_average()} at the end):")
         for label, value, target, good in (
             ("full submissions per second", f"{full.rate:.1f}", f"≥ {TARGET_RATE:.0f}", full.rate >= TARGET_RATE),
@@ -305,6 +388,7 @@ def main() -> None:
              full.latency_ms["p99"] <= TARGET_P99_MS),
             ("bare endpoint per second", f"{bare.rate:.1f}", "", True),
             ("full / bare", f"{100 * ratio:.0f} %", f"≥ {100 * TARGET_RATIO:.0f} %", ratio >= TARGET_RATIO),
+            ("full / bare, turn by turn", f"{100 * min(ratios):.0f}–{100 * max(ratios):.0f} %", "", True),
             ("errors (non-2xx and socket)", f"{full.failed}", "0", full.failed == 0),
             ("CPU per request, full / bare", f"{cpu_ms(cpu, full):.1f} / {cpu_ms(bare_cpu, bare):.1f} ms", "", True),
         ):

@@ -52,11 +52,18 @@ function done(summary, latency, requests)
     table.insert(parts, string.format('"%d": %d', status, count))
   end
   local errors = summary.errors
+  -- every latency wrk recorded (microseconds, count), so the benchmark can pool several runs exactly
+  local histogram = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    table.insert(histogram, string.format("[%d, %d]", value, count))
+  end
   io.write(string.format(
     'SAPA-RESULT {"duration_us": %d, "answered": %d, "sent": %d, "statuses": {%s}, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
-    '"latency_us": {"mean": %.1f, "p50": %d, "p90": %d, "p99": %d, "max": %d}}\n',
+    '"latency_us": {"mean": %.1f, "p50": %d, "p90": %d, "p99": %d, "max": %d}, "histogram": [%s]}\n',
     summary.duration, summary.requests, sent_total, table.concat(parts, ", "),
     errors.connect, errors.read, errors.write, errors.status, errors.timeout,
-    latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+    latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    table.concat(histogram, ", ")))
 end
