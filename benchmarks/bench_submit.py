@@ -3,7 +3,7 @@ by gunicorn (2 workers) on PostgreSQL, against a bare one-row insert through the
 
 Run with ``.venv/bin/python benchmarks/bench_submit.py`` (or ``make bench-load``). Needs the
 PostgreSQL server binaries and wrk: ``apt-get install postgresql wrk`` (Debian/Ubuntu). Options:
-``--seconds`` (60), ``--slices`` (12), ``--worker-class`` (gthread) and ``--threads`` (4),
+``--seconds`` (60), ``--slices`` (12), ``--worker-class`` (sync) and ``--threads`` (4, for gthread),
 ``--sweep-seconds`` (0: no sweep), ``--connections``, ``--providers`` (50), ``--seed``, ``--no-durable``.
 
 What it does, all in this run (nothing is hard-coded):
@@ -15,10 +15,11 @@ What it does, all in this run (nothing is hard-coded):
 2. makes 20 random questionnaires per provider that the instrument's own rules accept (each
    provider's skip logic: its modules and no others; mostly positive answers, a few "not
    applicable", comments in a third of them, some that raise a safeguarding alert);
-3. serves with the worker class ``make run`` serves with (gthread, 4 threads: a worker goes on with other
-   requests while one waits for PostgreSQL's commit), or with ``--sweep-seconds N`` sweeps worker classes
-   (sync; gthread with 2, 4, 8 threads) for N s each and keeps the fastest whose p99 stays within the
-   target — the output shows why (on this shared machine a short sweep's winner is mostly chance);
+3. serves with sync workers — the fastest for full submissions here (in alternating runs 694.9/s against
+   582.2/s with gthread × 4), and the steadiest: with threads the rate jumps from turn to turn — or with
+   ``--worker-class gthread --threads N``; ``--sweep-seconds N`` sweeps worker classes (sync; gthread with
+   2, 4, 8 threads) for N s each and keeps the fastest whose p99 stays within the target (on this shared
+   machine a short sweep's winner is often chance);
 4. serves the application and ``benchmarks/bare_wsgi.py`` (a one-row insert through the same stack) at
    once, both with that worker class, and runs wrk (one thread, a Lua script: ``benchmarks/submit.lua``)
    against each in ``--slices`` alternating turns (full, bare, bare, full…; ``--seconds`` of each in all),
@@ -288,7 +289,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="of each endpoint, all turns together")
     parser.add_argument("--slices", type=int, default=12, help="alternating turns of the two endpoints")
     parser.add_argument("--sweep-seconds", type=float, default=0.0, help="sweep worker classes, this long each")
-    parser.add_argument("--worker-class", choices=("sync", "gthread"), help="gthread unless given")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), help="sync unless given")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int)
     parser.add_argument("--providers", type=int, default=50)
@@ -331,10 +332,9 @@ def main() -> None:
             print(f"  → {best[3]}: the highest rate" + (f" with p99 ≤ {TARGET_P99_MS:.0f} ms" if within else "")
                   + " in this sweep")
         else:
-            worker_class = args.worker_class or "gthread"
+            worker_class = args.worker_class or "sync"
             threads = args.threads if worker_class == "gthread" else 1
-            print(f"\n  Worker class: {worker_class}" + (f", {threads} threads" if worker_class == "gthread" else "")
-                  + (" (as make run serves)" if (worker_class, threads) == ("gthread", 4) else ""))
+            print(f"\n  Worker class: {worker_class}" + (f", {threads} threads" if worker_class == "gthread" else ""))
         connections = args.connections or default_connections(threads)
         server_text = f"{WORKERS} × {worker_class}" + (f" ({threads} threads)" if worker_class == "gthread" else "")
 
