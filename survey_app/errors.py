@@ -53,11 +53,14 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 
 def prepare_for_unavailable_database() -> None:
-    """Roll back, log, and fix the language without the signed-in user, whom reading needs the database."""
+    """Roll back, log, and fix the language without the signed-in user, whom reading needs the database; the
+    page is then drawn as for someone not signed in (Flask-Login's ``current_user`` would read the user)."""
     db.session.rollback()
     current_app.logger.warning("Database unavailable: %s", request.path, exc_info=True)
     if "language" not in g:
         use_language(request_language(ask_user=False))
+    if "_login_user" not in g:  # where Flask-Login keeps the request's user once read
+        g._login_user = current_app.login_manager.anonymous_user()
 
 
 def unavailable_answer():
@@ -71,7 +74,8 @@ def unavailable_answer():
     else:
         try:
             answer = render_error(503)
-        except Exception:  # the page itself needed the database (a signed-in user's menu)
+        except Exception:  # the page itself needed the database after all: the message without the page
+            current_app.logger.exception("The unavailable page could not be drawn")
             title, message = _messages()[503]
             answer = f"{title}. {message}", 503, {"Content-Type": "text/plain; charset=utf-8"}
     response = current_app.make_response(answer)

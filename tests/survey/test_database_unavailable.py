@@ -72,11 +72,16 @@ def test_the_api_and_staff_pages_of_a_signed_in_user_while_postgres_is_down_answ
     assert answer.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert answer.json["error"] == {"status": 503, "message": _translated(
         application, "ru", "The system is briefly unavailable. Please try again in a minute.")}
-    # A staff page for the same signed-in user: the error page could not read the user (nor draw the menu) and
-    # was itself a server error; now the unavailable message in the browser's language.
+    # A staff page for the same signed-in user: the error page, drawn as for someone not signed in (reading the
+    # user needs the database), in the browser's language — the page, not a plain-text message.
     page = client.get("/staff/", headers={"Accept-Language": "kk"})
     assert page.status_code == 503
-    assert _translated(application, "kk", "The system is briefly unavailable") in page.get_data(as_text=True)
+    assert page.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert '<html lang="kk">' in text
+    assert _translated(application, "kk", "The system is briefly unavailable") in text
+    assert _translated(application, "kk", "Go to the home page") in text
 
 
 def _signed_in(application):
