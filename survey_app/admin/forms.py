@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from survey_app.admin.services import providers_by_code, split_codes
 from survey_app.auth.passwords import MIN_PASSWORD_LENGTH
@@ -50,11 +50,11 @@ class AccountForm(BrowserForm):
     within what they may see)."""
 
     email = EmailField(_l("E-mail"), filters=[stripped], validators=[
-        InputRequired(_l("Enter the e-mail address.")), Length(max=254),
+        DataRequired(_l("Enter the e-mail address.")), Length(max=254),
         Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address like name@example.org.")),
     ])
     full_name = StringField(_l("Full name"), filters=[stripped],
-                            validators=[InputRequired(_l("Enter the full name.")), Length(max=200)])
+                            validators=[DataRequired(_l("Enter the full name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
                        validators=[InputRequired(_l("Choose a role."))])
     organisation = StringField(_l("Own organisation (provider code)"), validators=[Optional(), Length(max=40)])

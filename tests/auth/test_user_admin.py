@@ -95,6 +95,8 @@ def test_create_with_a_typed_password(client, db, administrator):
     ({"password": "short"}, "The password must have at least 10 characters."),
     ({"email": "not an address"}, "Enter an e-mail address like name@example.org."),
     ({"full_name": ""}, "Enter the full name."),
+    ({"full_name": "   "}, "Enter the full name."),  # only spaces: blank once stripped (found by tests/proof)
+    ({"email": "  "}, "Enter the e-mail address."),
     ({"role": "superuser"}, "Not a valid choice"),
 ])
 def test_create_refuses_what_is_wrong_with_a_message(client, db, administrator, fields, message):
