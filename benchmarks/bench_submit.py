@@ -187,7 +187,7 @@ def pooled(runs: list[Run]) -> Run:
 def added(meters: list[dict]) -> dict:
     """CPU measured over several runs, as one."""
     total = {key: sum(meter[key] for meter in meters) for key in ("wall", "server", "postgres", "load_generator",
-                                                                   "others", "idle")}
+                                                                   "others", "idle", "wal", "checkpoints")}
     total["cores"] = sum(meter["cores"] * meter["wall"] for meter in meters) / total["wall"]
     return total
 
@@ -227,16 +227,26 @@ def measure_alternating(site: Site, bodies: Path, worker_class: str, threads: in
         for number in range(slices):
             for label in ("full", "bare") if number % 2 == 0 else ("bare", "full"):
                 time.sleep(1.0)  # requests wrk cut off at the end of the last turn finish on the server
+                wal = wal_written(site)
                 meter = CpuMeter(servers[label].process.pid, postmaster_pid(site.cluster))
                 meter.start()
                 run = run_wrk(servers[label], bodies, seconds / slices, connections, label, paths[label])
+                cpu = meter.stop(run.wrk_cpu)
+                (wal_after, checkpoints_after), (wal_before, checkpoints_before) = wal_written(site), wal
+                cpu["wal"], cpu["checkpoints"] = wal_after - wal_before, checkpoints_after - checkpoints_before
                 turns[label][0].append(run)
-                turns[label][1].append(meter.stop(run.wrk_cpu))
+                turns[label][1].append(cpu)
         time.sleep(1.0)
         return turns
     finally:
         for server in servers.values():
             server.stop()
+
+
+def wal_written(site: Site) -> tuple[int, int]:
+    """Bytes of write-ahead log PostgreSQL has written so far, and its checkpoints so far."""
+    return query(site.database_url, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, "
+                 "checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")[0]
 
 
 def cpu_ms(cpu: dict, run: Run) -> float:
@@ -248,7 +258,9 @@ def per_request(cpu: dict, run: Run) -> str:
     count = max(1, run.ok)
     return (f"    per request: gunicorn {1000 * cpu['server'] / count:.2f} ms CPU + PostgreSQL "
             f"{1000 * cpu['postgres'] / count:.2f} ms CPU = {cpu_ms(cpu, run):.2f} ms (with the {cpu['cores']:.0f} "
-            f"cores to themselves, at that cost: {1000 * cpu['cores'] / cpu_ms(cpu, run):.0f}/s)")
+            f"cores to themselves, at that cost: {1000 * cpu['cores'] / cpu_ms(cpu, run):.0f}/s); "
+            f"{cpu['wal'] / count / 1024:.1f} kB of write-ahead log; PostgreSQL checkpoints during these turns: "
+            f"{cpu['checkpoints']}")
 
 
 def check_stored(site: Site, run: Run, table: str) -> tuple[bool, str]:
