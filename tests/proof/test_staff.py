@@ -870,6 +870,28 @@ def test_paper_intake_never_fails(proof):
 EXPORT_STEPS = ("export", "export", "download", "comments", "comments", "csv", "alerts", "acknowledge")
 
 
+def plain_note(proof, data, kind: int) -> None:
+    """A note on an alert in scope, by someone who follows alerts up: written (0), blank (1), too long (2)."""
+    note = data.draw((st.text(min_size=1, max_size=300).filter(str.strip), st.sampled_from(("", " \t")),
+                      st.just("x" * 2001))[kind])
+    safeguarding = proof.client(data.draw(st.sampled_from(SAFEGUARDING_ROLES)))
+    answer = post_plain(proof, data, safeguarding, f"/staff/comments/alerts/{proof.world.matrix.ids['alert_id'][IN]}",
+                        [("note", note)], what="acknowledge")
+    assert answer.status_code == (302 if kind == 0 else 422), f"a note ({note!r}) got {answer.status_code}"
+
+
+def plain_exports(proof, data) -> None:
+    """The exports page, a download and the comments as CSV, by an administrator, for the campaign in scope; a note
+    on an alert written, then one left blank."""
+    admin, campaign = proof.client("admin"), str(proof.world.matrix.ids["campaign_id"][IN])
+    for url, what in (("/staff/exports/", "export"), ("/staff/exports/download", "download"),
+                      ("/staff/comments/comments.csv", "csv")):
+        answer = get(proof, admin, url, {"lang": data.draw(page_languages()), "campaign": campaign}, what=what)
+        assert answer.status_code == 200, f"{url} for the campaign in scope got {answer.status_code}"
+    plain_note(proof, data, 0)
+    plain_note(proof, data, 1)
+
+
 @settings(PROOF, max_examples=EXAMPLES["exports"])
 @given(data=st.data())
 @recorded
@@ -901,14 +923,8 @@ def exports_and_comments(proof, data):
             get(proof, client, "/staff/comments/alerts/", data.draw(st.fixed_dictionaries(
                 {"lang": st.just(language)}, optional={"status": choice_values(("open", "acknowledged", "all")),
                                                        "page": numbers_as_text()})))
-        elif plainly(data):  # a note on an alert in scope, by someone who follows alerts up: written, blank, too long
-            kind = data.draw(spread(3))
-            note = data.draw((st.text(min_size=1, max_size=300).filter(str.strip), st.sampled_from(("", " \t")),
-                              st.just("x" * 2001))[kind])
-            safeguarding = proof.client(data.draw(st.sampled_from(SAFEGUARDING_ROLES)))
-            answer = post_plain(proof, data, safeguarding, f"/staff/comments/alerts/{matrix['alert_id'][IN]}",
-                                [("note", note)], what="acknowledge")
-            assert answer.status_code == (302 if kind == 0 else 422), f"a note ({note!r}) got {answer.status_code}"
+        elif plainly(data):
+            plain_note(proof, data, data.draw(spread(3)))
         else:
             alert = data.draw(ids(matrix["alert_id"][IN], matrix["alert_id"][OUT], matrix["alert_id"][NONE]))
             if data.draw(st.booleans()):
@@ -918,6 +934,7 @@ def exports_and_comments(proof, data):
 
 
 def test_exports_and_comments_never_fail(proof):
+    send_plain_first(proof, plain_exports)
     run(proof, exports_and_comments)
     assert proof.requests >= STAFF_REQUESTS["exports"], proof.requests
     expect(proof, ("download", 200), ("export", 200), ("csv", 200), ("acknowledge", 302), ("acknowledge", 422))
@@ -1154,6 +1171,19 @@ def test_contract_forms_never_fail(proof):
 COMPARE_ROLES = ("admin", "evaluator", "monitor", "manager", "worker")
 
 
+def plain_comparisons(proof, data, world) -> None:
+    """The comparison table, the categories page and the providers in the API, by an evaluator, in Kazakh; the API
+    without signing in."""
+    evaluator = proof.client(cookie=world.cookies["evaluator"], HTTP_ACCEPT_LANGUAGE="kk")
+    for url, what, expected in (("/staff/providers", "table", 200), ("/staff/categories", "categories", 200),
+                                ("/api/v1/providers", "api", 200)):
+        answer = get(proof, evaluator, url, {"lang": "kk"}, what=what, language="kk" if what == "api" else None)
+        assert answer.status_code == expected, f"{url} got {answer.status_code}, not {expected}"
+    answer = get(proof, proof.client(HTTP_ACCEPT_LANGUAGE="ru"), "/api/v1/providers", {"lang": "ru"}, what="api",
+                 language="ru")
+    assert answer.status_code == 401, f"the API without signing in got {answer.status_code}"
+
+
 @settings(PROOF, max_examples=EXAMPLES["comparisons"])
 @given(data=st.data())
 @recorded
@@ -1194,6 +1224,7 @@ def comparisons(proof, data, world):
 
 def test_comparisons_and_the_api_never_fail(proof, db):
     world = build_compare_world(db, proof.app)
+    send_plain_first(proof, plain_comparisons, world=world)
     run(proof, comparisons, world=world)
     assert proof.requests >= STAFF_REQUESTS["comparisons"], proof.requests
     expect(proof, ("table", 200), ("table", 404), ("categories", 200), ("api", 200), ("api", 400), ("api", 401),
