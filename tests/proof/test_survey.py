@@ -32,9 +32,9 @@ from tests.proof.strategies import (
 from tests.proof.world import QuestionShape, Site
 from tests.test_access_matrix import IN, OUT
 
-# Requests each test makes at least (asserted); together at least the 5,000 the proof promises
-# (tests/proof/test_staff.py holds the staff share and the sum).
-SURVEY_REQUESTS = {"ways_in": 700, "questionnaire": 1800}
+# Requests each test makes at least (asserted), about 15 % below what they measured (770 and 2,112); together with
+# the staff share at least the 5,000 the proof promises (tests/proof/test_staff.py holds that share and the sum).
+SURVEY_REQUESTS = {"ways_in": 650, "questionnaire": 1800}
 WAYS_IN_EXAMPLES = 250
 QUESTIONNAIRE_EXAMPLES = 600
 
