@@ -989,13 +989,13 @@ def _period_inside(data, contract) -> tuple:
 
 
 def plain_contract_step(proof, data, step: str, inside: int, targets: list[int], figures: list[int],
-                        language: str, valid: bool = False, refused: bool = False) -> None:
+                        language: str, blank: bool | None = None) -> None:
     """The plain request of each form, by an editor, on the contract in scope, and what it must get: a new contract
     like it; a target or figure for a real indicator over a period inside the contract (refused only when one starts
     that day already); the deletion of a target or figure with a reason (refused without one); an expert
     assessment with every score and reasoning (refused when a reasoning is blank); a custom indicator (by an
-    administrator: only they make them). ``valid``: no blank reason or reasoning; ``refused``: a blank one (of a
-    deletion: of a row there is)."""
+    administrator: only they make them). ``blank``: a deletion's reason and an assessment's reasoning blank (True;
+    a deletion then of a row there is), written (False), or either as drawn (None)."""
     # Custom indicators are the administrator's; the rest any editor's.
     client = proof.client(data.draw(st.sampled_from(("admin",) if step == "indicator" else CONTRACT_EDITORS)))
     staff = proof.world.staff
@@ -1028,24 +1028,24 @@ def plain_contract_step(proof, data, step: str, inside: int, targets: list[int],
         expected = 422 if taken else 302
     elif step == "delete":
         kind, rows = data.draw(st.sampled_from((("targets", targets), ("figures", figures))))
-        if refused:
+        if blank:
             kind, rows = ("targets", targets) if targets else ("figures", figures)
         position = data.draw(st.integers(0, 15))
         reasons = (st.text(min_size=1, max_size=100), st.sampled_from(("", " ", "\t\r\n")), st.just("x" * 2001))
-        reason = "Entered twice." if valid else " " if refused else data.draw(reasons[data.draw(spread(3))])
+        reason = " " if blank else "Entered twice." if blank is False else data.draw(reasons[data.draw(spread(3))])
         row = rows[position % len(rows)] if rows else 987654
         answer = post_plain(proof, data, client, f"{base}/{kind}/{row}/delete", [("reason", reason)], query=query,
                             what="delete")
         expected = 404 if not rows else 302 if reason.strip() and len(reason.strip()) <= 2000 else 422
     elif step == "assessment":
-        blank = data.draw(st.sampled_from(CRITERIA)) if refused or not valid and data.draw(st.integers(0, 2)) == 2 \
-            else None
+        unreasoned = data.draw(st.sampled_from(CRITERIA)) if blank or blank is None and data.draw(
+            st.integers(0, 2)) == 2 else None
         pairs = [pair for criterion in CRITERIA for pair in (
             (f"{criterion}_score", str(data.draw(st.integers(0, 5)))),
-            (f"{criterion}_reasoning", " " if criterion == blank else "Seen on a visit."))]
+            (f"{criterion}_reasoning", " " if criterion == unreasoned else "Seen on a visit."))]
         answer = post_plain(proof, data, client, f"{base}/assessment", [*pairs, ("reason", "Visited again.")],
                             query=query, what="assessment")
-        expected = 422 if blank else 302
+        expected = 422 if unreasoned else 302
     else:
         items = data.draw(st.lists(st.sampled_from(staff.items), min_size=1, max_size=3, unique=True))
         pairs = [("code", f"proof_plain_{next(_plain_numbers)}"), ("kind", "item_top2"),
@@ -1064,19 +1064,17 @@ def periods() -> st.SearchStrategy[str]:
 
 CONTRACT_STEPS = ("contract", "contract", "target", "target", "figure", "figure", "delete", "delete", "assessment",
                   "indicator", "list", "look")
-# The plain requests sent before the examples (``send_plain_first``).
-PLAIN_FIRST = ("contract", "target", "figure", "refused delete", "delete", "refused assessment", "assessment",
-               "indicator")
+# The plain requests sent before the examples (``send_plain_first``): each form, and whether its reason is blank.
+PLAIN_FIRST = (("contract", False), ("target", False), ("figure", False), ("delete", True), ("delete", False),
+               ("assessment", True), ("assessment", False), ("indicator", False))
 
 
 def plain_contracts(proof, data) -> None:
     """Each form's plain request on the contract in scope, valid, then (for those with a reason or reasoning) blank."""
     inside = proof.world.matrix.ids["contract_id"][IN]
-    for first in PLAIN_FIRST:
+    for step, blank in PLAIN_FIRST:
         targets, figures = _rows_of(inside)
-        refused = first.startswith("refused ")
-        plain_contract_step(proof, data, first.removeprefix("refused "), inside, targets, figures,
-                            data.draw(page_languages()), valid=not refused, refused=refused)
+        plain_contract_step(proof, data, step, inside, targets, figures, data.draw(page_languages()), blank=blank)
 
 
 @settings(PROOF, max_examples=EXAMPLES["contracts"])
