@@ -7,10 +7,11 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from survey_app.campaigns.codes import ALPHABET, format_one_time_code
+from survey_app.campaigns.codes import ALPHABET, format_one_time_code, normalise_code
 from survey_app.models import OneTimeCode
 from survey_app.models.base import today
 
@@ -121,3 +122,13 @@ def test_a_post_without_csrf_token_is_refused(app, client, world, sign_in, db, m
     answer = client.post(world.url(world.own, "codes"), data={"count": "5"})
     assert answer.status_code == 400
     assert codes_of(db, world.participant(world.own)) == []
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("abcd-2345", "ABCD2345"), (" ABCD – 2345\n", "ABCD2345"), ("kx79p2", "KX79P2"),
+    ("АВСЕ-НКМР", "ABCEHKMP"), ("кх7 9р2", "KX79P2"), ("тху3", "TXY3"),  # Cyrillic drawn like the printed code
+    ("A\x00B", ""), ("ÄBCD", ""), ("١٢٣٤", ""), ("ЖЖЖЖ", ""), ("AB/CD", ""), ("", ""),  # no code is like these
+])
+def test_a_typed_code_is_read_as_it_was_printed(typed, read):
+    assert normalise_code(typed) == read
+    assert set(read) <= set(ALPHABET) | set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

@@ -42,6 +42,12 @@ def texts(max_size: int = 40) -> st.SearchStrategy[str]:
     )
 
 
+def spread(count: int) -> st.SearchStrategy[int]:
+    """0 to count - 1, each about as often: Hypothesis draws small integers (and the first of ``sampled_from``) far
+    more often than the rest, and a test that asserts each of a form's answers needs each branch tried."""
+    return st.integers(0, 10**6).map(lambda number: number % count)
+
+
 def numbers_as_text() -> st.SearchStrategy[str]:
     return st.one_of(st.integers(-5, 600).map(str), st.integers(-(10**25), 10**25).map(str),
                      st.decimals(allow_nan=True, allow_infinity=True).map(str), st.floats().map(str), texts())

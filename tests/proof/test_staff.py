@@ -54,7 +54,7 @@ from survey_app.models.base import today
 from survey_app.models.monitoring import CRITERIA
 from survey_app.models.users import ROLES
 from tests.compare.world import build_world as build_compare_world
-from tests.proof.conftest import CSRF_TOKEN, PROOF, csrf_protection, recorded, run
+from tests.proof.conftest import CSRF_TOKEN, PROOF, csrf_protection, expect, recorded, run, send_plain_first
 from tests.proof.strategies import (
     LANGUAGES,
     accept_languages,
@@ -70,15 +70,18 @@ from tests.proof.strategies import (
     printable,
     request_bodies,
     small_files,
+    spread,
     texts,
     upload_bodies,
     workbook,
 )
+from tests.proof.test_submissions import SUBMISSION_REQUESTS
 from tests.proof.test_survey import SURVEY_REQUESTS
 from tests.proof.world import SIGN_IN_EMAIL, QuestionShape
 from tests.test_access_matrix import IN, NONE, OUT, PASSWORD
 
-# Requests each test makes at least (asserted); with the survey's share, at least the 5,000 the proof promises.
+# Requests each test makes at least (asserted); with the survey's and the JSON submissions' shares, at least the
+# 5,000 the proof promises.
 # Floors about 15 % below what each test measured (896, 427, 317, 248, 359, 308, 487 and 364 requests): the
 # examples are the same on every run (``derandomize``), but any string or number added to the project's source
 # moves them (one such change took a test 13 % lower).
@@ -179,28 +182,6 @@ def plainly(data) -> bool:
     return data.draw(spread(4), label="plain") == 1  # 0, which Hypothesis favours still, is the hostile request
 
 
-def send_plain_first(proof, requests, **arguments) -> None:
-    """``requests(proof, data, **arguments)`` — each form's plain requests, a success and a refusal — once, before a
-    test's examples, so that its ``expect`` is met whatever they draw: they move with any string or number added to
-    the project's source (Hypothesis draws constants from it), and some answers were reached by one example in a
-    hundred. In an example of their own: steps taken by some examples and not by others with the same draws make
-    Hypothesis's record of the draws inconsistent."""
-
-    @settings(PROOF, max_examples=1)
-    @given(data=st.data())
-    @recorded
-    def once(proof, data):
-        requests(proof, data, **arguments)
-
-    run(proof, once)
-
-
-def spread(count: int) -> st.SearchStrategy[int]:
-    """0 to count - 1, each about as often: Hypothesis draws small integers (and the first of ``sampled_from``) far
-    more often than the rest, and a test that asserts each of a form's answers needs each branch tried."""
-    return st.integers(0, 10**6).map(lambda number: number % count)
-
-
 def post_plain(proof, data, client, url: str, pairs, *, query: dict | None = None, files=(), what: str | None = None):
     """POST the fields (and files) as a browser does: url-encoded or multipart, CSRF protection off or on with the
     real token."""
@@ -239,12 +220,6 @@ def get(proof, client, url: str, query: dict, what: str | None = None, language:
 
 def reached(proof, what: str, *statuses: int) -> bool:
     return any(proof.outcomes[what, status] for status in statuses)
-
-
-def expect(proof, *outcomes: tuple[str, int]) -> None:
-    """The generators reached each of these answers (a form's success and its refusals) at least once."""
-    missing = [outcome for outcome in outcomes if not proof.outcomes[outcome]]
-    assert not missing, f"never answered: {missing}; answered: {sorted(proof.outcomes.items())}"
 
 
 def on_this_site(location: str) -> bool:
@@ -1233,4 +1208,4 @@ def test_comparisons_and_the_api_never_fail(proof, db):
 
 def test_the_proof_sends_at_least_the_promised_requests():
     """Each test asserts its own share; together they make the promise (a share lowered below it fails here)."""
-    assert sum(SURVEY_REQUESTS.values()) + sum(STAFF_REQUESTS.values()) >= PROMISED
+    assert sum(SURVEY_REQUESTS.values()) + sum(SUBMISSION_REQUESTS.values()) + sum(STAFF_REQUESTS.values()) >= PROMISED

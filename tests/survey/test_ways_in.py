@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_app.auth.services import create_user
+from survey_app.extensions import db as _db
 from survey_app.models import OneTimeCode, Response, SurveyDraft
 from survey_app.models.base import today, utcnow
 from survey_app.survey.routes import KIOSK_THANKS_SECONDS
+from tests.survey.conftest import seeded_app
 from tests.survey.helpers import Respondent, location, one_time_code, text_of
 
 PASSWORD = "correct horse battery"
@@ -52,6 +54,22 @@ def test_unknown_short_link_gets_its_own_page(client, participant):
     page = client.get("/s/ZZZZZZ?lang=en")
     assert page.status_code == 404
     assert "This survey address is not known" in text_of(page)
+
+
+@pytest.mark.postgres
+def test_a_link_or_code_no_slip_could_hold_is_not_known_on_postgresql(postgres):
+    """PostgreSQL refuses a NUL in a text parameter (it answered 500 before): such a code is looked up nowhere."""
+    application = seeded_app(postgres.create_database("sapa_odd_codes"))
+    client = application.test_client()
+    for way in ("s", "k"):  # (an assisted interview asks staff to sign in first)
+        page = client.get(f"/{way}/AB%00CD", query_string={"lang": "en"})
+        assert page.status_code == 404 and "This survey address is not known" in text_of(page)
+    sent = client.post("/s/AB%00CD/responses", json={"submission_key": "odd-code-1", "language": "en", "answers": {}})
+    assert sent.status_code == 404 and sent.json["message"] == "This survey address is not known."
+    typed = client.post("/c", data={"code": "ABCD\x002345"}, query_string={"lang": "en"})
+    assert typed.status_code == 422 and CODE_PROBLEMS["unknown"]["en"] in text_of(typed)
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.mark.parametrize("language", ["kk", "uk", "en"])
@@ -178,6 +196,17 @@ def test_one_time_code_accepted_then_used_on_the_day(client, db, participant):
     used = db.session.get(OneTimeCode, code.id)
     assert used.used_on == today()
     assert type(used.used_on).__name__ == "date"  # a day, never a time of day
+
+
+def test_a_code_typed_on_a_cyrillic_keyboard_is_accepted(client, db, participant):
+    """Someone who did not switch the phone's keyboard to Latin types the letters they see on the slip."""
+    code = one_time_code(participant)
+    code.code = "KMX7P3AB"  # every letter one a Cyrillic keyboard has a look-alike of
+    db.session.flush()
+    cyrillic = code.code.translate(str.maketrans("ABCEHKMPTXY", "АВСЕНКМРТХУ")).lower()
+    assert cyrillic.isalnum() and not any("a" <= letter <= "z" for letter in cyrillic)
+    entered = client.post("/c", data={"code": f"{cyrillic[:4]} {cyrillic[4:]}"})
+    assert entered.status_code == 302 and location(entered) == f"/s/{participant.link_code}"
 
 
 def _enter(client, typed: str, **query):
