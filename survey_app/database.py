@@ -13,13 +13,14 @@ from werkzeug.routing import IntegerConverter
 from survey_app.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# The largest whole number both databases store (SQLite's integer, PostgreSQL's BIGINT).
-MAX_INTEGER = 2**63 - 1
+# The largest id either database holds: ids are INTEGER columns, 32 bits in PostgreSQL (SQLite's go to 2**63 - 1).
+MAX_INTEGER = 2**31 - 1
 
 
 class DatabaseInteger(IntegerConverter):
     """``<int:…>`` in every route: a number beyond ``MAX_INTEGER`` names no row, so the path matches nothing
-    (404). Looked up, SQLite refuses it (OverflowError: a server error on every page with an id)."""
+    (404). Looked up, PostgreSQL refuses it ("integer out of range") and so does SQLite beyond 2**63 - 1
+    (OverflowError): a server error on every page with an id."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_INTEGER, signed=False) -> None:
         super().__init__(map, fixed_digits, min, max, signed)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import FileField, SelectMultipleField
 from wtforms.validators import ValidationError
 
@@ -26,6 +28,18 @@ class BrowserForm(FlaskForm):
             files = MultiDict([(name, upload) for name, upload in request.files.items(multi=True)
                                if name in form and isinstance(form[name], FileField)])
             return CombinedMultiDict((files, request.form)) if files else request.form or None
+
+    def validate(self, extra_validators=None) -> bool:
+        """A field holding a NUL character is refused before any validator reads it: no keyboard types one, and
+        PostgreSQL can neither store one nor look one up (a lookup with it failed with a server error)."""
+        unreadable = [field for field in self if not isinstance(field, CSRFTokenField)
+                      and any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())]
+        for field in unreadable:
+            field.errors = [self.unreadable_message()]
+        return not unreadable and super().validate(extra_validators)
+
+    def unreadable_message(self) -> str:
+        return _("Some characters here could not be read. Please type this again.")
 
 
 def stripped(value):

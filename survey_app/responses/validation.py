@@ -147,8 +147,13 @@ def _text(text: str) -> str:
         raise AnswerProblem(_("The text is too long: %(length)s characters, at most %(limit)s.",
                               length=len(text), limit=MAX_TEXT_ANSWER))
     if UNREADABLE.search(text):
-        raise AnswerProblem(_("Some characters of this answer could not be read. Please type it again."))
+        raise AnswerProblem(unreadable_answer())
     return text
+
+
+def unreadable_answer() -> str:
+    """What an answer with characters that cannot be read (control characters, bytes that were not UTF-8) gets."""
+    return _("Some characters of this answer could not be read. Please type it again.")
 
 
 def read_answers(instrument: CompiledInstrument, raw: dict[str, object], *, codes: bool

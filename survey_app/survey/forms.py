@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.forms import BrowserForm
 from survey_app.instruments.runtime import CompiledInstrument, Question
-from survey_app.responses.validation import MAX_TEXT_ANSWER, UNREADABLE
+from survey_app.responses.validation import MAX_TEXT_ANSWER, UNREADABLE, unreadable_answer
 
 CONTROL_FIELDS = {"csrf_token", "action", "switch_lang"}
 
@@ -67,7 +67,7 @@ class TextQuestion(TextAreaField):
                   limit=MAX_TEXT_ANSWER, length=len(self.data))
             )
         if UNREADABLE.search(self.data):
-            raise ValidationError(_("Some characters of this answer could not be read. Please type it again."))
+            raise ValidationError(unreadable_answer())
 
 
 def page_form(instrument: CompiledInstrument, questions: list[Question], language: str, proxy: bool,
@@ -75,7 +75,8 @@ def page_form(instrument: CompiledInstrument, questions: list[Question], languag
     """The form for one page, filled with the answers kept so far."""
 
     class PageForm(BrowserForm):
-        pass
+        def unreadable_message(self) -> str:
+            return unreadable_answer()
 
     for question in questions:
         setattr(PageForm, question.name, _field(instrument, question, language, proxy))

@@ -314,3 +314,24 @@ def test_session_identifier_names_the_password(app, db, account):
 
         login_user(user)
         assert session["_user_id"] == f"{user.id}:{user.session_stamp}"
+
+
+UNREADABLE = {"en": "Some characters here could not be read. Please type this again.",
+              "ru": "Некоторые символы здесь не удалось прочитать. Пожалуйста, введите ещё раз.",
+              "kk": "Мұндағы кейбір таңбалар оқылмады. Қайта теріп жазыңыз.",
+              "uk": "Деякі символи тут не вдалося прочитати. Будь ласка, введіть ще раз."}
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("language", sorted(UNREADABLE))
+def test_a_nul_character_in_a_form_gets_a_message_in_the_language(request, database, language):
+    """PostgreSQL can neither store nor look up a NUL: the sign-in lookup answered 500 (found by tests/proof on
+    PostgreSQL). Every form now refuses the field first, on both databases alike."""
+    if database == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+    application = request.getfixturevalue("app" if database == "sqlite" else "pg_app")
+    request.getfixturevalue("db" if database == "sqlite" else "pg_db")
+    client = application.test_client()
+    answer = sign_in(client, "someone\x00@example.org", "whatever-it-is", lang=language)
+    assert answer.status_code in (200, 422) and not signed_in(client)
+    assert UNREADABLE[language] in text(answer)

@@ -1,9 +1,9 @@
-"""Fixtures of the property-based proof: one seeded app per worker (reference lists, Sapa Core, the
-access matrix's world and the proof's own, see ``world.py``), and ``proof``: fresh clients whose every
-answer is checked — no server error, no exception reaching the error handler, every refusal with a
-message in the page's language — and counted.
+"""Fixtures of the property-based proof: one seeded app per worker and database, SQLite and PostgreSQL (reference
+lists, Sapa Core, the access matrix's world and the proof's own, see ``world.py``), and ``proof``: fresh clients
+whose every answer is checked — no server error, no exception reaching the error handler, every refusal with a
+message in the page's language — and counted. Every test runs on both databases.
 
-Each test runs in one rolled-back transaction (the root ``db`` fixture) shared by all its examples:
+Each test runs in one rolled-back transaction (the root ``db`` or ``pg_db`` fixture) shared by all its examples:
 the examples build on one another's state (accounts changed, codes issued, answers saved), which is
 part of what is tried, and the test leaves nothing behind.
 """
@@ -248,27 +248,27 @@ def quick_passwords(monkeypatch):
     monkeypatch.setattr(auth_services, "_DUMMY_HASH", QUICK_HASHER.hash("not-a-real-password-for-timing"))
 
 
-def _proof(application) -> Proof:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def proof(request) -> Proof:
+    """Every test of the proof on the embedded SQLite and on PostgreSQL, which refuses some input SQLite takes
+    (a NUL in text, an id beyond its 32-bit integers): both answered with server errors before. The test's
+    examples share one transaction (``db`` or ``pg_db``, rolled back at its end)."""
+    if request.param == "sqlite":
+        application = request.getfixturevalue("app")
+        request.getfixturevalue("db")
+    else:
+        application = request.getfixturevalue("pg_app")
+        request.getfixturevalue("pg_db")
     world, errors = application.extensions["proof"]
     errors.records.clear()
     return Proof(application, world, errors)
-
-
-@pytest.fixture
-def proof(app, db) -> Proof:
-    return _proof(app)
-
-
-@pytest.fixture
-def pg_proof(pg_app, pg_db) -> Proof:
-    return _proof(pg_app)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """The test's report carries its proof's counts (``pytest_terminal_summary`` lists them, also under xdist)."""
     outcome = yield
-    made = next((item.funcargs[name] for name in ("proof", "pg_proof") if name in getattr(item, "funcargs", {})), None)
+    made = getattr(item, "funcargs", {}).get("proof")
     if call.when == "call" and made is not None:
         outcome.get_result().user_properties += [("proof_requests", made.requests), ("proof_refusals", made.refusals)]
 
