@@ -467,10 +467,13 @@ def _session_cookie(application, user_id: int) -> str:
         return application.session_interface.get_signing_serializer(application).dumps(dict(session))
 
 
-@pytest.fixture(scope="module")
-def app():
-    """One app and one world for the module (overrides the root ``app``; ``db`` rolls back each case)."""
-    application = create_app(TestConfig())
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request):
+    """One app and one world for the module on each database (overrides the root ``app``; ``db`` rolls back each
+    case): the scope rules are queries, and PostgreSQL is what production runs."""
+    database_url = (request.getfixturevalue("postgres").create_database("sapa_matrix")
+                    if request.param == "postgresql" else None)
+    application = create_app(TestConfig(database_url))
     application.test_client_class = MatrixClient
     # Argon2 at full strength would take most of the module's time here; passwords play no part in it.
     with patch("survey_app.auth.services.hash_password", return_value=CHEAP_HASH), application.app_context():
@@ -479,7 +482,9 @@ def app():
         _db.session.commit()
         world.cookies = {role: _session_cookie(application, user_id) for role, user_id in world.users.items()}
     application.extensions["matrix_world"] = world
-    return application
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
