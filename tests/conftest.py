@@ -102,6 +102,13 @@ def pg_db(pg_app):
     yield from _transactional(pg_app)
 
 
+def app_in_transaction(request, database: str):
+    """The ``app`` (SQLite) or ``pg_app`` (PostgreSQL) fixture's application, with its ``db`` or ``pg_db``
+    transaction open for the test (rolled back at its end) — a directory's own ``app`` and ``pg_app`` if it has them."""
+    request.getfixturevalue("db" if database == "sqlite" else "pg_db")
+    return request.getfixturevalue("app" if database == "sqlite" else "pg_app")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_db(request):
     """The same test on the embedded SQLite and on PostgreSQL."""

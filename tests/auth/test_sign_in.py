@@ -18,6 +18,7 @@ from survey_app.extensions import db as _db
 from survey_app.models.base import utcnow
 from survey_app.models.users import LoginAttempt
 from tests.auth.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import app_in_transaction
 from tests.support.clients import RequestContextClient
 
 
@@ -329,9 +330,7 @@ def test_a_nul_character_in_a_form_gets_a_message_in_the_language(request, datab
     PostgreSQL). Every form now refuses the field first, on both databases alike."""
     if database == "postgresql":
         request.applymarker(pytest.mark.postgres)
-    application = request.getfixturevalue("app" if database == "sqlite" else "pg_app")
-    request.getfixturevalue("db" if database == "sqlite" else "pg_db")
-    client = application.test_client()
+    client = app_in_transaction(request, database).test_client()
     answer = sign_in(client, "someone\x00@example.org", "whatever-it-is", lang=language)
     assert answer.status_code in (200, 422) and not signed_in(client)
     assert UNREADABLE[language] in text(answer)

@@ -28,6 +28,7 @@ from hypothesis.errors import Flaky
 
 from survey_app.auth import services as auth_services
 from survey_app.extensions import db as _db
+from tests.conftest import app_in_transaction
 from tests.proof.messages import LanguageCheck, error_messages, json_messages, refusal_messages
 from tests.proof.world import QUICK_HASHER, ProofWorld, build_proof_world
 from tests.support.clients import RequestContextClient
@@ -100,6 +101,11 @@ class Proof:
         if cookie is not None:
             made.set_cookie(self.app.config["SESSION_COOKIE_NAME"], cookie)
         return made
+
+    def count(self, what: str, answer):
+        """Counts the answer's status under ``what`` (for ``expect``); the answer."""
+        self.outcomes[what, answer.status_code] += 1
+        return answer
 
     def inspect(self, answer, what: str, language: str | None = None) -> None:
         """``language``: the language a JSON answer must speak (a page says its own)."""
@@ -253,12 +259,7 @@ def proof(request) -> Proof:
     """Every test of the proof on the embedded SQLite and on PostgreSQL, which refuses some input SQLite takes
     (a NUL in text, an id beyond its 32-bit integers): both answered with server errors before. The test's
     examples share one transaction (``db`` or ``pg_db``, rolled back at its end)."""
-    if request.param == "sqlite":
-        application = request.getfixturevalue("app")
-        request.getfixturevalue("db")
-    else:
-        application = request.getfixturevalue("pg_app")
-        request.getfixturevalue("pg_db")
+    application = app_in_transaction(request, request.param)
     world, errors = application.extensions["proof"]
     errors.records.clear()
     return Proof(application, world, errors)

@@ -93,8 +93,7 @@ def submit(proof, client, link: str, payload, *, accept_language: str, content_t
     answer = client.post(f"/s/{link}/responses", data=body, content_type=content_type,
                          language=answering_language(payload, content_type, body, accept_language))
     after = stored(key)
-    status = answer.status_code
-    proof.outcomes["submission", status] += 1
+    status = proof.count("submission", answer).status_code
     if status == 201:
         assert answer.get_json() == {"status": "stored"}
         assert before == (0, 0) and after[0] == 1, f"201 for {key!r}: stored {before} → {after}"

@@ -72,16 +72,16 @@ def ways_in(proof, data):
             way = data.draw(st.sampled_from(("s", "k", "a")))
             link = data.draw(link_codes(world))
             if data.draw(st.booleans()):
-                counted(proof, "open", client.get(f"/{way}/{link}", query_string=query))
+                proof.count("open", client.get(f"/{way}/{link}", query_string=query))
             else:
                 action = data.draw(st.one_of(st.sampled_from(("start", "continue", "")), texts(10)))
-                counted(proof, "start", client.post(f"/{way}/{link}", query_string=query, data={"action": action}))
+                proof.count("start", client.post(f"/{way}/{link}", query_string=query, data={"action": action}))
         elif step == "code":
             if data.draw(st.booleans()):
                 client.get("/c", query_string=query)
                 continue
             typed = data.draw(one_time_codes(world))
-            answer = counted(proof, "code", client.post("/c", query_string=query, data={"code": typed}))
+            answer = proof.count("code", client.post("/c", query_string=query, data={"code": typed}))
             if typed == world.codes["fresh"]:
                 assert answer.status_code == 302, "the fresh one-time code opens the questionnaire"
             elif typed in (world.codes["used"], world.codes["expired"]):
@@ -94,11 +94,6 @@ def ways_in(proof, data):
             client.get(f"/k/{data.draw(link_codes(world))}/reset", query_string=query)
         else:
             client.get(f"/q/{data.draw(st.integers(0, 14))}", query_string=query)
-
-
-def counted(proof, what: str, answer):
-    proof.outcomes[what, answer.status_code] += 1
-    return answer
 
 
 def plain_ways_in(proof, data) -> None:
@@ -114,7 +109,7 @@ def plain_ways_in(proof, data) -> None:
                for code, status in ((world.codes["fresh"], 302), (world.codes["used"], 422),
                                     (world.codes["expired"], 422), ("ZZZZ-ZZZZ", 422))))
     for what, send, status in steps:
-        answer = counted(proof, what, send())
+        answer = proof.count(what, send())
         assert answer.status_code == status, f"{what}: {answer.status_code}, not {status}"
 
 
@@ -203,7 +198,7 @@ def questionnaire_pages(proof, data):
                 pairs.append(("csrf_token", found.group(1) if found else ""))
             elif csrf == "forged":
                 pairs.append(("csrf_token", data.draw(st.one_of(texts(), st.just("IjEi.Zz.abc")))))
-            answer = counted(proof, "page", client.post(f"/q/{number}", query_string=query,
+            answer = proof.count("page", client.post(f"/q/{number}", query_string=query,
                                                         **data.draw(request_bodies(pairs))))
         if csrf in ("missing", "forged") and number.isascii() and number.isdigit() and int(number) <= MAX_INTEGER:
             # a page, not a 404 (no route takes a number beyond what a database holds)
@@ -217,7 +212,7 @@ def plain_pages(proof, data) -> None:
     client = proof.client(HTTP_ACCEPT_LANGUAGE="ru")
     assert client.post(f"/s/{site.link_code}", data={"action": "start"}).status_code == 302
     for answers, status in (({"age_years": "130"}, 422), ({"age_years": "34", "visits": "2.5"}, 302)):
-        answer = counted(proof, "page", client.post("/q/1", data={**answers, "action": "next"}))
+        answer = proof.count("page", client.post("/q/1", data={**answers, "action": "next"}))
         assert answer.status_code == status, f"page 1 with {answers}: {answer.status_code}, not {status}"
 
 
