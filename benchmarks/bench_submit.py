@@ -51,6 +51,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from scipy.stats import bootstrap
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_setup import (  # noqa: E402
@@ -190,6 +193,29 @@ def added(meters: list[dict]) -> dict:
                                                                    "others", "idle", "wal", "checkpoints")}
     total["cores"] = sum(meter["cores"] * meter["wall"] for meter in meters) / total["wall"]
     return total
+
+
+def ratio_interval(full: list[Run], bare: list[Run], confidence: float = 0.95, seed: int = 2026
+                   ) -> tuple[float, float]:
+    """How far the pooled ratio could move with other turns of this machine: a paired bootstrap interval.
+
+    Statistic: R = (Σ full stored / Σ full seconds) / (Σ bare stored / Σ bare seconds) over the turns, the
+    pooled ratio printed as "full / bare". Turn i of each endpoint ran next to the other's turn i (alternating),
+    so what the machine was doing then weighs on both: turns are resampled as pairs (``paired=True``), 9,999
+    times, and the interval is the percentile one (Efron & Tibshirani 1993, *An Introduction to the Bootstrap*,
+    ch. 13), by ``scipy.stats.bootstrap``. It says how steady this run was, not how another machine would do.
+    """
+    def pooled_ratio(full_ok, full_seconds, bare_ok, bare_seconds):
+        return (full_ok.sum() / full_seconds.sum()) / (bare_ok.sum() / bare_seconds.sum())
+
+    data = ([run.ok for run in full], [run.seconds for run in full], [run.ok for run in bare],
+            [run.seconds for run in bare])
+    if len(set(zip(*data, strict=True))) < 2:  # every pair alike: nothing to resample
+        value = float(pooled_ratio(*(np.asarray(column, dtype=float) for column in data)))
+        return value, value
+    result = bootstrap(data, pooled_ratio, paired=True, vectorized=False, confidence_level=confidence,
+                       n_resamples=9999, method="percentile", rng=np.random.default_rng(seed))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def default_connections(threads: int) -> int:
@@ -392,6 +418,7 @@ def main() -> None:
         ratio = full.rate / bare.rate if bare.rate else float("nan")
         ratios = [one_full.rate / max(one_bare.rate, 1e-9) for one_full, one_bare in zip(turns["full"][0],
                                                                                    turns["bare"][0], strict=True)]
+        low, high = ratio_interval(turns["full"][0], turns["bare"][0])
         print(f"\n  Summary (load average {load_average()} at the end):")
         for label, value, target, good in (
             ("full submissions per second", f"{full.rate:.1f}", f"≥ {TARGET_RATE:.0f}", full.rate >= TARGET_RATE),
@@ -400,6 +427,7 @@ def main() -> None:
              full.latency_ms["p99"] <= TARGET_P99_MS),
             ("bare endpoint per second", f"{bare.rate:.1f}", "", True),
             ("full / bare", f"{100 * ratio:.0f} %", f"≥ {100 * TARGET_RATIO:.0f} %", ratio >= TARGET_RATIO),
+            ("full / bare, 95 % interval", f"{100 * low:.0f}–{100 * high:.0f} %", "", True),
             ("full / bare, turn by turn", f"{100 * min(ratios):.0f}–{100 * max(ratios):.0f} %", "", True),
             ("errors (non-2xx and socket)", f"{full.failed}", "0", full.failed == 0),
             ("CPU per request, full / bare", f"{cpu_ms(cpu, full):.1f} / {cpu_ms(bare_cpu, bare):.1f} ms", "", True),
