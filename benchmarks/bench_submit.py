@@ -28,7 +28,7 @@ What it does, all in this run (nothing is hard-coded):
 5. prints, per turn and pooled, submissions per second, p50/p99 latency (from every latency wrk recorded),
    errors and where the CPU went (gunicorn, PostgreSQL, wrk itself and other users of the machine: the
    load generator shares the cores with the server, as does the database), and the ratio to the bare
-   endpoint;
+   endpoint with a 95 % interval from its turns (``ratio_interval``);
 6. checks that the stored responses equal the 2xx answers (plus any requests wrk cut off in flight
    when it stopped, which it sent but never read), and that each has all its answer rows.
 
