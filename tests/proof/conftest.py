@@ -102,6 +102,16 @@ class Proof:
             made.set_cookie(self.app.config["SESSION_COOKIE_NAME"], cookie)
         return made
 
+    def sent_at_least(self, floor: int) -> None:
+        """The test sent its share of the proof's promised requests. The examples are the same on every run
+        (``derandomize``), but Hypothesis also draws strings and numbers from every project module loaded (tests
+        excepted), so adding code — or importing a module at collection that was not imported before — moves them."""
+        assert self.requests >= floor, (
+            f"{self.requests} requests, fewer than this test's floor of {floor}. If the test itself did not change, "
+            "Hypothesis's examples moved with the project's constants (a module added, or imported earlier): see "
+            "that the forms' plain requests are still sent first, then lower the floor or raise the examples, "
+            "keeping the sum of the floors at PROMISED.")
+
     def count(self, what: str, answer):
         """Counts the answer's status under ``what`` (for ``expect``); the answer."""
         self.outcomes[what, answer.status_code] += 1
