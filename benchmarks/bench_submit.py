@@ -208,10 +208,10 @@ def ratio_interval(full: list[Run], bare: list[Run], confidence: float = 0.95, s
     def pooled_ratio(full_ok, full_seconds, bare_ok, bare_seconds):
         return (full_ok.sum() / full_seconds.sum()) / (bare_ok.sum() / bare_seconds.sum())
 
-    data = ([run.ok for run in full], [run.seconds for run in full], [run.ok for run in bare],
-            [run.seconds for run in bare])
+    data = tuple(np.array([getattr(run, name) for run in runs], dtype=float)
+                 for runs in (full, bare) for name in ("ok", "seconds"))
     if len(set(zip(*data, strict=True))) < 2:  # every pair alike: nothing to resample
-        value = float(pooled_ratio(*(np.asarray(column, dtype=float) for column in data)))
+        value = float(pooled_ratio(*data))
         return value, value
     result = bootstrap(data, pooled_ratio, paired=True, vectorized=False, confidence_level=confidence,
                        n_resamples=9999, method="percentile", rng=np.random.default_rng(seed))
