@@ -112,9 +112,10 @@ class Proof:
             "that the forms' plain requests are still sent first, then lower the floor or raise the examples, "
             "keeping the sum of the floors at PROMISED.")
 
-    def count(self, what: str, answer):
-        """Counts the answer's status under ``what`` (for ``expect``); the answer."""
-        self.outcomes[what, answer.status_code] += 1
+    def count(self, what: str | None, answer):
+        """Counts the answer's status under ``what`` (for ``expect``; nothing when ``what`` is None); the answer."""
+        if what:
+            self.outcomes[what, answer.status_code] += 1
         return answer
 
     def inspect(self, answer, what: str, language: str | None = None) -> None:

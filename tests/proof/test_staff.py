@@ -171,8 +171,7 @@ def post(proof, data, client, url: str, pairs, *, query: dict | None = None, fil
         answer = client.post(url, query_string=query, **body)
     if csrf in ("missing", "forged") and routed(proof.app, url):
         assert answer.status_code == 400, f"POST {url} without a valid CSRF token got {answer.status_code}"
-    if what:
-        proof.count(what, answer)
+    proof.count(what, answer)
     return answer, csrf in ("off", "real") and plain_form(body)
 
 
@@ -197,9 +196,7 @@ def post_plain(proof, data, client, url: str, pairs, *, query: dict | None = Non
             body.add(name, (io.BytesIO(content), filename))
         answer = client.post(url, query_string=query, data=body,
                              **({"content_type": "multipart/form-data"} if multipart else {}))
-    if what:
-        proof.count(what, answer)
-    return answer
+    return proof.count(what, answer)
 
 
 def routed(app, url: str) -> bool:
@@ -213,7 +210,7 @@ def routed(app, url: str) -> bool:
 
 def get(proof, client, url: str, query: dict, what: str | None = None, language: str | None = None):
     answer = client.get(url, query_string=query, language=language)
-    return proof.count(what, answer) if what else answer
+    return proof.count(what, answer)
 
 
 def reached(proof, what: str, *statuses: int) -> bool:
